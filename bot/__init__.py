@@ -1,0 +1,1 @@
+"""The conversation core: dialogs, state, storage and the platform-free commands."""

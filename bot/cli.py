@@ -1,0 +1,220 @@
+"""The `policybot` commands that need no chat platform: check, lookup, eval, policy, report, review."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from bot.evaluation import evaluate, format_report
+from policy import Assessment, DraftError, PackError, Policy, Verdict
+from policy.selftest import run_examples
+
+VERDICT_COLOURS = {Verdict.OK: "green", Verdict.DISCLAIMER: "cyan", Verdict.REVIEW: "yellow", Verdict.STOP: "red"}
+
+pack_option = click.option(
+    "--pack", "pack", type=click.Path(file_okay=False, path_type=Path), default=None,
+    envvar="POLICYBOT_PACK", help="Policy pack directory (default: the built-in pack).",
+)
+
+
+def load_policy(pack: Path | None) -> Policy:
+    try:
+        return Policy.load(pack)
+    except PackError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="policybot")
+def cli() -> None:
+    """policybot: check social-media drafts against your agency's policy."""
+
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option("--official", is_flag=True, help="The post is for an official agency account.")
+@click.option("--on-duty", is_flag=True, help="You are on duty (working hours, telework, government device).")
+@click.option("--jsonl", "jsonl", type=click.File("rb"), help="Check one JSON object per line ('-' for stdin).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pack_option
+def check(text, official, on_duty, jsonl, as_json, pack) -> None:
+    """Check a draft post. With no TEXT, the draft is read from stdin."""
+    policy = load_policy(pack)
+    if jsonl is not None:
+        sys.exit(check_jsonl(policy, jsonl, sys.stdout))
+    if text is None:
+        raw = sys.stdin.buffer.read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise click.UsageError(f"the draft on stdin is not valid UTF-8 (byte {error.start})") from None
+    try:
+        assessment = policy.check(text, account="official" if official else "personal", on_duty=on_duty)
+    except DraftError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_assessment(text, assessment))
+
+
+def check_jsonl(policy: Policy, stream, out: TextIO) -> int:
+    """One JSON result per input line; a bad line gets an error object and a message on stderr."""
+    failures = 0
+    for number, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        try:
+            case = parse_case(raw)
+            assessment = policy.check(case["text"], case["account"], case["on_duty"])
+            result = {"id": case.get("id", number), **_summary(assessment)}
+        except (ValueError, DraftError) as error:
+            failures += 1
+            click.echo(f"line {number}: {error}", err=True)
+            result = {"id": number, "line": number, "error": str(error)}
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    return 1 if failures else 0
+
+
+def parse_case(raw: bytes) -> dict:
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not valid UTF-8 (byte {error.start})") from None
+    try:
+        case = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not JSON ({error.msg} at column {error.colno})") from None
+    if not isinstance(case, dict) or not isinstance(case.get("text"), str):
+        raise ValueError('expected an object with a "text" string')
+    account = case.get("account", "personal")
+    if account not in ("personal", "official"):
+        raise ValueError('"account" must be "personal" or "official"')
+    return {**case, "account": account, "on_duty": bool(case.get("on_duty", False))}
+
+
+def _summary(assessment: Assessment) -> dict:
+    return {
+        "verdict": assessment.verdict.label,
+        "categories": list(assessment.categories),
+        "findings": [
+            {k: f.to_dict()[k] for k in ("rule", "category", "section", "message", "start", "end")}
+            for f in assessment.findings
+        ],
+        "fixed": assessment.fixed,
+    }
+
+
+def format_assessment(text: str, assessment: Assessment) -> str:
+    colour = VERDICT_COLOURS[assessment.verdict]
+    lines = [click.style(f"Verdict: {assessment.verdict.label.upper()}", fg=colour, bold=True),
+             f"checked as: {assessment.context.describe()}"]
+    for finding in assessment.findings:
+        quoted = ", ".join(f"\"{text[s:e]}\"" for s, e in finding.spans[:3])
+        lines.append(f"- [{finding.verdict.label}] {finding.section.title} ({finding.rule}): {finding.message}")
+        if quoted:
+            lines.append(f"    found: {quoted}")
+    if assessment.fixed != text:
+        lines += ["", "Fixed version:", assessment.fixed]
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("topic")
+@click.option("--json", "as_json", is_flag=True, help="Print the ranked sections as JSON.")
+@pack_option
+def lookup(topic, as_json, pack) -> None:
+    """Look a policy topic up: the best section, then the next best titles."""
+    policy = load_policy(pack)
+    ranked = policy.lookup(topic)
+    if as_json:
+        click.echo(json.dumps([
+            {"id": s.id, "title": s.title, "score": round(score, 2), "body": s.body} for s, score in ranked
+        ], ensure_ascii=False, indent=2))
+        return
+    if not ranked:
+        click.echo(f"No section matches {topic!r}. Sections: " + ", ".join(policy.sections))
+        sys.exit(1)
+    best = ranked[0][0]
+    click.echo(click.style(best.title, bold=True) + f"  [{best.id}]\n\n{best.body}")
+    if len(ranked) > 1:
+        click.echo("\nSee also: " + "; ".join(f"{s.title} [{s.id}]" for s, _ in ranked[1:4]))
+
+
+@cli.command(name="eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@pack_option
+def eval_command(file, as_json, pack) -> None:
+    """Score the policy on a labelled JSONL file (text, account, on_duty, expected, categories)."""
+    policy = load_policy(pack)
+    cases, errors = [], []
+    with file.open("rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            if not raw.strip():
+                continue
+            try:
+                case = parse_case(raw)
+                if case.get("expected") not in [v.label for v in Verdict]:
+                    raise ValueError('"expected" must be ok, disclaimer, review or stop')
+                cases.append(case)
+            except ValueError as error:
+                errors.append(f"line {number}: {error}")
+    show_progress = len(cases) > 500 and sys.stderr.isatty()
+    with click.progressbar(cases, label="checking", file=sys.stderr) if show_progress else _plain(cases) as items:
+        report = evaluate(policy, list(items))
+    report.errors = errors
+    data = report.to_dict()
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else format_report(data))
+
+
+class _plain:
+    def __init__(self, items):
+        self.items = items
+
+    def __enter__(self):
+        return self.items
+
+    def __exit__(self, *exc):
+        return False
+
+
+@cli.group()
+def policy() -> None:
+    """Validate and test policy packs."""
+
+
+@policy.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+def validate(directory) -> None:
+    """Check a pack: every problem with its file, line and reason."""
+    try:
+        loaded = Policy.load(directory)
+    except PackError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} problem(s); the pack was not loaded.", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {len(loaded.rules)} rules, {len(loaded.sections)} sections, {len(loaded.questions)} quiz questions")
+
+
+@policy.command(name="test")
+@click.argument("directory", type=click.Path(path_type=Path))
+def test_pack(directory) -> None:
+    """Run every rule's own examples (flag examples must trigger it, pass examples must not)."""
+    results = run_examples(load_policy(directory))
+    failed = [r for r in results if not r.ok]
+    for result in failed:
+        expectation = "should trigger" if result.kind == "flag" else "should not trigger"
+        click.echo(f"{result.path}:{result.line}: {result.rule} {expectation}: {result.text!r}", err=True)
+    click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    sys.exit(1 if failed else 0)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,155 @@
+"""`Policy`: a loaded pack that checks drafts, looks sections up and carries the quiz."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from policy.matching import Clause, Scan
+from policy.model import ALL_CONTEXTS, CATEGORIES, Assessment, Context, Finding, Question, Section, Verdict
+from policy.normalize import Shadow, fold
+from policy.pack import BuiltPack, Rule, build_pack
+
+DEFAULT_MAX_DRAFT_CHARS = 40_000  # Slack's own limit for one message
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+class DraftError(ValueError):
+    """A draft that cannot be checked (empty, too long, not text). The message says why."""
+
+
+class Policy:
+    def __init__(self, built: BuiltPack, path: Path | None = None) -> None:
+        self._built = built
+        self.path = path
+        self.meta = built.meta
+        self.sections: dict[str, Section] = built.sections
+        self.rules: list[Rule] = built.rules
+        self.questions: list[Question] = built.questions
+        self.max_draft_chars = int(built.meta.get("max_draft_chars") or DEFAULT_MAX_DRAFT_CHARS)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Policy:
+        """Load and validate a pack directory (None: the built-in default). Raises PackError."""
+        return cls(build_pack(path), Path(path) if path else None)
+
+    @property
+    def name(self) -> str:
+        return str(self.meta.get("name", "policy"))
+
+    @property
+    def disclaimer(self) -> str:
+        return str(self.meta["disclaimer"]).strip()
+
+    def check(self, text: str, account: str = "personal", on_duty: bool = False) -> Assessment:
+        context = Context(account, on_duty)
+        scan = self._scan(text)
+        return self._assess(scan, context)
+
+    def check_contexts(self, text: str) -> dict[Context, Assessment]:
+        """The assessment in every context (account x on duty), from one scan."""
+        scan = self._scan(text)
+        return {context: self._assess(scan, context) for context in ALL_CONTEXTS}
+
+    def _scan(self, text: str) -> Scan:
+        if not isinstance(text, str):
+            raise DraftError("a draft must be text")
+        if not text.strip():
+            raise DraftError("the draft is empty: send the text you want to post")
+        if len(text) > self.max_draft_chars:
+            raise DraftError(
+                f"the draft is {len(text):,} characters; the limit is {self.max_draft_chars:,}. "
+                "Check it in parts."
+            )
+        return self._built.matcher.scan(Shadow.of(text), text, self._built.allowed_numbers)
+
+    def _assess(self, scan: Scan, context: Context) -> Assessment:
+        findings = [f for rule in self.rules if (f := self._apply(rule, scan, context))]
+        findings.sort(key=lambda f: (-f.verdict, f.start))
+        verdict = max((f.verdict for f in findings), default=Verdict.OK)
+        found = {c for f in findings if f.verdict > Verdict.OK for c in f.categories}
+        categories = tuple(c for c in CATEGORIES if c in found)
+        return Assessment(verdict, tuple(findings), self._fix(scan, findings), context, categories)
+
+    def _apply(self, rule: Rule, scan: Scan, context: Context) -> Finding | None:
+        if not _applies(rule.account, rule.on_duty, context):
+            return None
+        if any(_clause_hits(scan, c) for c in rule.unless):
+            return None
+        if not all(_clause_hits(scan, c) for c in rule.require):
+            return None
+        spans: list[tuple[int, int]] = []
+        for clause in rule.match:
+            spans.extend(scan.hits(clause))
+        if not spans:
+            return None
+        categories = list(rule.categories)
+        for account, on_duty, extra in rule.also:
+            if _applies(account, on_duty, context):
+                categories.extend(c for c in extra if c not in categories)
+        original = tuple(sorted({scan.original_span(s) for s in spans}))
+        return Finding(
+            rule.id, rule.verdict, tuple(categories), self.sections[rule.section],
+            rule.message, original, rule.fix,
+        )
+
+    def _fix(self, scan: Scan, findings: list[Finding]) -> str:
+        text = scan.original
+        masks: list[tuple[int, int]] = []
+        for finding in findings:
+            if finding.fix == "mask":
+                rule = next(r for r in self.rules if r.id == finding.rule)
+                for clause in rule.match:
+                    for term_set in _mask_sets(clause):
+                        masks.extend(scan.original_span(s) for s in scan.spans(term_set))
+        for start, end in sorted(set(masks), reverse=True):
+            text = text[:start] + "".join("•" if c.isalnum() else c for c in text[start:end]) + text[end:]
+        if any(f.fix == "add_disclaimer" for f in findings):
+            text = f"{text.rstrip()}\n\n{self.disclaimer}"
+        return text
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(r for r in self.rules if r.id == rule_id)
+
+    def lookup(self, query: str, limit: int = 5) -> list[tuple[Section, float]]:
+        """Sections ranked for a query: title and keywords weigh more than body text."""
+        words = set(_WORDS.findall(fold(query)))
+        if not words:
+            return []
+        ranked = []
+        for section in self.sections.values():
+            score = _score(words, section)
+            if score > 0:
+                ranked.append((section, score))
+        ranked.sort(key=lambda pair: -pair[1])
+        return ranked[:limit]
+
+
+def _score(words: set[str], section: Section) -> float:
+    fields = (
+        (fold(section.id.replace("-", " ").replace("_", " ")), 4.0),
+        (fold(section.title), 3.0),
+        (fold(" ".join(section.keywords)), 2.0),
+        (fold(section.body), 0.2),
+    )
+    score = 0.0
+    for text, weight in fields:
+        tokens = _WORDS.findall(text)
+        for word in words:
+            exact = tokens.count(word)
+            prefix = sum(1 for t in tokens if t != word and len(word) >= 4 and t.startswith(word[:-1]))
+            score += weight * (min(exact, 5) + 0.5 * min(prefix, 5))
+    return score
+
+
+def _applies(account: str, on_duty: bool | None, context: Context) -> bool:
+    return account in ("any", context.account) and on_duty in (None, context.on_duty)
+
+
+def _clause_hits(scan: Scan, clause: Clause) -> bool:
+    return bool(scan.hits(clause))
+
+
+def _mask_sets(clause: Clause):
+    sides = (clause,) if not hasattr(clause, "within") else (clause.a, clause.b)
+    return [s for s in sides if s.mask]

@@ -1,0 +1,108 @@
+"""The engine's plain data: verdicts, sections, quiz questions, findings, assessments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+CATEGORIES = (
+    "confidential", "personal_data", "political", "official_capacity", "endorsement",
+    "conduct", "security", "copyright", "disclaimer", "accessibility", "records",
+)
+
+
+class Verdict(IntEnum):
+    OK = 0
+    DISCLAIMER = 1
+    REVIEW = 2
+    STOP = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, label: str) -> Verdict:
+        return cls[label.upper()]
+
+
+@dataclass(frozen=True)
+class Context:
+    account: str = "personal"  # personal | official
+    on_duty: bool = False
+
+    def describe(self) -> str:
+        return f"{self.account} account, {'on duty' if self.on_duty else 'off duty'}"
+
+
+ALL_CONTEXTS = tuple(Context(a, d) for a in ("personal", "official") for d in (False, True))
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    body: str
+    keywords: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    prompt: str
+    options: tuple[str, ...]
+    answer: int
+    explanation: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    verdict: Verdict
+    categories: tuple[str, ...]
+    section: Section
+    message: str
+    spans: tuple[tuple[int, int], ...]
+    fix: str = "none"
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0] if self.spans else 0
+
+    @property
+    def end(self) -> int:
+        return self.spans[0][1] if self.spans else 0
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "verdict": self.verdict.label,
+            "category": self.categories[0],
+            "categories": list(self.categories),
+            "section": self.section.id,
+            "section_title": self.section.title,
+            "message": self.message,
+            "start": self.start,
+            "end": self.end,
+            "spans": [list(s) for s in self.spans],
+        }
+
+
+@dataclass(frozen=True)
+class Assessment:
+    verdict: Verdict
+    findings: tuple[Finding, ...]
+    fixed: str
+    context: Context
+    categories: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        return {
+            "verdict": self.verdict.label,
+            "categories": list(self.categories),
+            "findings": [f.to_dict() for f in self.findings],
+            "fixed": self.fixed,
+            "context": {"account": self.context.account, "on_duty": self.context.on_duty},
+        }

@@ -1,0 +1,121 @@
+"""The shadow text: a folded copy of a draft for matching, with a map back to the original.
+
+Matching runs on the shadow so that look-alike letters, zero-width characters,
+leetspeak, s p a c e d letters and spelled-out digits cannot hide a cue; every
+shadow position remembers the original index it came from, so findings point
+at what the author actually wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Cyrillic and Greek letters that look like Latin ones (lower case; the text is lowered first).
+HOMOGLYPHS = str.maketrans(
+    {
+        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
+        "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j",
+        "ѕ": "s", "ԁ": "d", "ӏ": "l", "һ": "h", "ԛ": "q", "ԝ": "w", "ɡ": "g",
+        "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "\u201c": '"', "\u201d": '"',
+        "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
+        "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "γ": "y", "ω": "w", "ѵ": "v",
+    }
+)
+LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+DIGIT_WORDS = {
+    "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}
+
+# A token with a digit or symbol standing between letters: "d0n4te", "k1ll3r", "p@ss".
+_LEET_TOKEN = re.compile(r"[a-z0-9@$]*[a-z][0-9@$]+[a-z][a-z0-9@$]*")
+# Four or more single letters separated by one space, dot, dash or star: "d o n a t e".
+_SPACED = re.compile(r"(?<![\w])(?:[a-z][ .\-*_]){3,}[a-z](?![\w])")
+_DIGIT_WORD = "|".join(DIGIT_WORDS)
+_DIGIT_RUN = re.compile(rf"\b(?:{_DIGIT_WORD})(?:[\s,.\-]+(?:{_DIGIT_WORD})\b){{2,}}")
+_DIGIT_WORD_RE = re.compile(rf"\b({_DIGIT_WORD})\b|[\s,.\-]+")
+
+
+@lru_cache(maxsize=4096)
+def fold_char(char: str) -> str:
+    """Fold one character: drop format characters and accents, NFKC forms, homoglyphs, case."""
+    if unicodedata.category(char) == "Cf":
+        return ""
+    decomposed = unicodedata.normalize("NFKD", char)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return kept.lower().translate(HOMOGLYPHS)
+
+
+def fold(text: str) -> str:
+    """Fold a cue (a phrase in a pack) the same way drafts are folded, without offsets."""
+    return Shadow.of(text).text
+
+
+@dataclass(frozen=True, slots=True)
+class Shadow:
+    text: str
+    origin: tuple[int, ...] | None  # None: the shadow is the original, lowered (same offsets)
+    length: int  # length of the original
+
+    @classmethod
+    def of(cls, original: str) -> Shadow:
+        if original.isascii():
+            text, origin = original.lower(), None
+        else:
+            chars: list[str] = []
+            positions: list[int] = []
+            for index, char in enumerate(original):
+                folded = fold_char(char) if not char.isascii() else char.lower()
+                chars.append(folded)
+                positions.extend([index] * len(folded))
+            text, origin = "".join(chars), positions
+        text = _LEET_TOKEN.sub(lambda m: m.group().translate(LEET), text)
+        if _SPACED.search(text):
+            text, origin = _rewrite(text, origin, _SPACED, _join_spaced)
+        if _DIGIT_RUN.search(text):
+            text, origin = _rewrite(text, origin, _DIGIT_RUN, _digits_from_words)
+        return cls(text, tuple(origin) if origin is not None else None, len(original))
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a shadow span to the original text's span."""
+        if self.origin is None:
+            return start, end
+        if start >= len(self.origin):
+            return self.length, self.length
+        return self.origin[start], self.origin[max(start, end - 1)] + 1
+
+
+def _join_spaced(piece: str) -> list[tuple[str, int]]:
+    return [(c, i) for i, c in enumerate(piece) if c.isalpha()]
+
+
+def _digits_from_words(piece: str) -> list[tuple[str, int]]:
+    """"three two one, six five" -> "321,65": digit words become digits, spaces between them go."""
+    out: list[tuple[str, int]] = []
+    for match in _DIGIT_WORD_RE.finditer(piece):
+        if match.group(1):
+            out.append((DIGIT_WORDS[match.group(1)], match.start()))
+        else:
+            out.extend((c, match.start() + i) for i, c in enumerate(match.group()) if not c.isspace())
+    return out
+
+
+def _rewrite(text, origin, pattern, replace):
+    """Replace each match of pattern by replace(piece): (char, offset-in-piece) pairs."""
+    positions = list(origin) if origin is not None else list(range(len(text)))
+    chars: list[str] = []
+    new_positions: list[int] = []
+    last = 0
+    for match in pattern.finditer(text):
+        chars.append(text[last : match.start()])
+        new_positions.extend(positions[last : match.start()])
+        for char, offset in replace(match.group()):
+            chars.append(char)
+            new_positions.append(positions[match.start() + offset])
+        last = match.end()
+    chars.append(text[last:])
+    new_positions.extend(positions[last:])
+    return "".join(chars), new_positions

@@ -6,6 +6,7 @@ reason, and `PackError` carries them all.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from policy.validators import VALIDATORS
 from policy.yamlmarks import Marked, YamlProblem, line_of, load_yaml
 
 BUILTIN_PACKS = Path(__file__).parent / "packs"
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 RULE_KEYS = {
     "id", "category", "verdict", "section", "when", "match", "require", "unless", "also",
     "message", "fix", "examples", "disabled",
@@ -365,14 +367,21 @@ class _Builder:
                 continue
             sources.append(phrase_regex(phrase))
         for pattern in spec.get("patterns") or ():
+            expanded = self.expand(str(pattern), bad)
             try:
-                self.matcher.term_set([str(pattern)], None, False)
-                sources.append(f"(?:{pattern})")
+                self.matcher.term_set([expanded], None, False)
+                sources.append(f"(?:{expanded})")
             except PatternError as error:
                 bad(f"'{where}': pattern {pattern!r} does not compile: {error}")
         for name in spec.get("cues") or ():
             sources.extend(self.cue(name, bad, ()))
         return sources
+
+    def expand(self, pattern: str, bad, stack: tuple[str, ...] = ()) -> str:
+        """Replace each {{name}} in a pattern by the alternation of cue list `name`."""
+        return _PLACEHOLDER.sub(
+            lambda m: "(?:" + "|".join(self.cue(m.group(1), bad, stack)) + ")", pattern
+        )
 
     def cue(self, name: str, bad, stack: tuple[str, ...]) -> list[str]:
         if name in self._cue_sources:
@@ -387,7 +396,7 @@ class _Builder:
         if isinstance(spec, list):
             spec = {"phrases": spec}
         result = [phrase_regex(p) for p in spec.get("phrases") or () if isinstance(p, str) and p.strip()]
-        result += [f"(?:{p})" for p in spec.get("patterns") or ()]
+        result += [f"(?:{self.expand(str(p), bad, (*stack, name))})" for p in spec.get("patterns") or ()]
         for inner in spec.get("cues") or ():
             result += self.cue(inner, bad, (*stack, name))
         self._cue_sources[name] = result

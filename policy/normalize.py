@@ -32,8 +32,9 @@ DIGIT_WORDS = {
 
 # A token with a digit or symbol standing between letters: "d0n4te", "k1ll3r", "p@ss".
 _LEET_TOKEN = re.compile(r"[a-z0-9@$]*[a-z][0-9@$]+[a-z][a-z0-9@$]*")
-# Four or more single letters separated by one space, dot, dash or star: "d o n a t e".
-_SPACED = re.compile(r"(?<![\w])(?:[a-z][ .\-*_]){3,}[a-z](?![\w])")
+# Three or more single letters (or four digits) separated by one space, dot, dash or star:
+# "d o n a t e", "s-s-n", "5 1 2 4".
+_SPACED = re.compile(r"(?<![\w])(?:(?:[a-z][ .\-*_]){2,}[a-z]|(?:\d ){3,}\d)(?![\w])")
 _DIGIT_WORD = "|".join(DIGIT_WORDS)
 _DIGIT_RUN = re.compile(rf"\b(?:{_DIGIT_WORD})(?:[\s,.\-]+(?:{_DIGIT_WORD})\b){{2,}}")
 _DIGIT_WORD_RE = re.compile(rf"\b({_DIGIT_WORD})\b|[\s,.\-]+")
@@ -89,7 +90,7 @@ class Shadow:
 
 
 def _join_spaced(piece: str) -> list[tuple[str, int]]:
-    return [(c, i) for i, c in enumerate(piece) if c.isalpha()]
+    return [(c, i) for i, c in enumerate(piece) if c.isalnum()]
 
 
 def _digits_from_words(piece: str) -> list[tuple[str, int]]:

@@ -90,3 +90,14 @@ def party_name(shadow_hit: str, original_hit: str, allowed: frozenset[str]) -> b
 
 
 VALIDATORS["party_name"] = party_name
+
+_SMALL_WORDS = frozenset("from in of at the a an".split())
+
+
+def proper_pair(shadow_hit: str, original_hit: str, allowed: frozenset[str]) -> bool:
+    """"Maria from Elmwood": every word but the small ones is capitalised in the original."""
+    words = [w for w in original_hit.split() if w.lower() not in _SMALL_WORDS]
+    return len(words) >= 2 and all(w[:1].isupper() for w in words)
+
+
+VALIDATORS["proper_pair"] = proper_pair

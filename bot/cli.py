@@ -13,11 +13,20 @@ from bot.evaluation import evaluate, format_report
 from policy import Assessment, DraftError, PackError, Policy, Verdict
 from policy.selftest import run_examples
 
-VERDICT_COLOURS = {Verdict.OK: "green", Verdict.DISCLAIMER: "cyan", Verdict.REVIEW: "yellow", Verdict.STOP: "red"}
+VERDICT_COLOURS = {
+    Verdict.OK: "green",
+    Verdict.DISCLAIMER: "cyan",
+    Verdict.REVIEW: "yellow",
+    Verdict.STOP: "red",
+}
 
 pack_option = click.option(
-    "--pack", "pack", type=click.Path(file_okay=False, path_type=Path), default=None,
-    envvar="POLICYBOT_PACK", help="Policy pack directory (default: the built-in pack).",
+    "--pack",
+    "pack",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar="POLICYBOT_PACK",
+    help="Policy pack directory (default: the built-in pack).",
 )
 
 
@@ -112,10 +121,12 @@ def _summary(assessment: Assessment) -> dict:
 
 def format_assessment(text: str, assessment: Assessment) -> str:
     colour = VERDICT_COLOURS[assessment.verdict]
-    lines = [click.style(f"Verdict: {assessment.verdict.label.upper()}", fg=colour, bold=True),
-             f"checked as: {assessment.context.describe()}"]
+    lines = [
+        click.style(f"Verdict: {assessment.verdict.label.upper()}", fg=colour, bold=True),
+        f"checked as: {assessment.context.describe()}",
+    ]
     for finding in assessment.findings:
-        quoted = ", ".join(f"\"{text[s:e]}\"" for s, e in finding.spans[:3])
+        quoted = ", ".join(f'"{text[s:e]}"' for s, e in finding.spans[:3])
         lines.append(f"- [{finding.verdict.label}] {finding.section.title} ({finding.rule}): {finding.message}")
         if quoted:
             lines.append(f"    found: {quoted}")
@@ -133,9 +144,13 @@ def lookup(topic, as_json, pack) -> None:
     policy = load_policy(pack)
     ranked = policy.lookup(topic)
     if as_json:
-        click.echo(json.dumps([
-            {"id": s.id, "title": s.title, "score": round(score, 2), "body": s.body} for s, score in ranked
-        ], ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                [{"id": s.id, "title": s.title, "score": round(score, 2), "body": s.body} for s, score in ranked],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     if not ranked:
         click.echo(f"No section matches {topic!r}. Sections: " + ", ".join(policy.sections))
@@ -200,7 +215,9 @@ def validate(directory) -> None:
             click.echo(str(problem), err=True)
         click.echo(f"{len(error.problems)} problem(s); the pack was not loaded.", err=True)
         sys.exit(1)
-    click.echo(f"ok: {len(loaded.rules)} rules, {len(loaded.sections)} sections, {len(loaded.questions)} quiz questions")
+    click.echo(
+        f"ok: {len(loaded.rules)} rules, {len(loaded.sections)} sections, {len(loaded.questions)} quiz questions"
+    )
 
 
 @policy.command(name="test")

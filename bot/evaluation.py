@@ -28,10 +28,15 @@ class Report:
         if got.label == expected:
             self.correct += 1
         else:
-            self.misses.append({
-                "id": case.get("id"), "expected": expected, "got": got.label,
-                "text": case["text"], "why": case.get("why", ""),
-            })
+            self.misses.append(
+                {
+                    "id": case.get("id"),
+                    "expected": expected,
+                    "got": got.label,
+                    "text": case["text"],
+                    "why": case.get("why", ""),
+                }
+            )
         wanted, found = set(case.get("categories") or ()), set(categories)
         for category in CATEGORIES:
             if category in wanted and category in found:

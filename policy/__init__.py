@@ -5,6 +5,16 @@ from policy.model import ALL_CONTEXTS, CATEGORIES, Assessment, Context, Finding,
 from policy.pack import PackError, Problem
 
 __all__ = [
-    "ALL_CONTEXTS", "CATEGORIES", "Assessment", "Context", "DraftError", "Finding", "PackError",
-    "Policy", "Problem", "Question", "Section", "Verdict",
+    "ALL_CONTEXTS",
+    "CATEGORIES",
+    "Assessment",
+    "Context",
+    "DraftError",
+    "Finding",
+    "PackError",
+    "Policy",
+    "Problem",
+    "Question",
+    "Section",
+    "Verdict",
 ]

@@ -56,10 +56,15 @@ class Policy:
             raise DraftError("a draft must be text")
         if not text.strip():
             raise DraftError("the draft is empty: send the text you want to post")
+        if "\x00" in text:
+            raise DraftError("the draft contains binary data (NUL bytes); send plain text")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise DraftError("the draft is not valid UTF-8 text") from None
         if len(text) > self.max_draft_chars:
             raise DraftError(
-                f"the draft is {len(text):,} characters; the limit is {self.max_draft_chars:,}. "
-                "Check it in parts."
+                f"the draft is {len(text):,} characters; the limit is {self.max_draft_chars:,}. Check it in parts."
             )
         return self._built.matcher.scan(Shadow.of(text), text, self._built.allowed_numbers)
 
@@ -89,8 +94,13 @@ class Policy:
                 categories.extend(c for c in extra if c not in categories)
         original = tuple(sorted({scan.original_span(s) for s in spans}))
         return Finding(
-            rule.id, rule.verdict, tuple(categories), self.sections[rule.section],
-            rule.message, original, rule.fix,
+            rule.id,
+            rule.verdict,
+            tuple(categories),
+            self.sections[rule.section],
+            rule.message,
+            original,
+            rule.fix,
         )
 
     def _fix(self, scan: Scan, findings: list[Finding]) -> str:

@@ -48,6 +48,7 @@ class TermSet:
     regex: object
     validate: str | None
     mask: bool
+    parts: tuple[str, ...] = ()  # the phrases and patterns it was built from
 
 
 @dataclass
@@ -73,7 +74,7 @@ class Matcher:
         key = (source, validate, mask)
         if key not in self._by_key:
             regex = compile_regex(source)
-            self._by_key[key] = TermSet(len(self.term_sets), source, regex, validate, mask)
+            self._by_key[key] = TermSet(len(self.term_sets), source, regex, validate, mask, tuple(sources))
             self.term_sets.append(self._by_key[key])
         return self._by_key[key]
 

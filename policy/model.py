@@ -6,8 +6,17 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 CATEGORIES = (
-    "confidential", "personal_data", "political", "official_capacity", "endorsement",
-    "conduct", "security", "copyright", "disclaimer", "accessibility", "records",
+    "confidential",
+    "personal_data",
+    "political",
+    "official_capacity",
+    "endorsement",
+    "conduct",
+    "security",
+    "copyright",
+    "disclaimer",
+    "accessibility",
+    "records",
 )
 
 

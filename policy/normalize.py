@@ -16,25 +16,72 @@ from functools import lru_cache
 # Cyrillic and Greek letters that look like Latin ones (lower case; the text is lowered first).
 HOMOGLYPHS = str.maketrans(
     {
-        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
-        "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j",
-        "ѕ": "s", "ԁ": "d", "ӏ": "l", "һ": "h", "ԛ": "q", "ԝ": "w", "ɡ": "g",
-        "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "\u201c": '"', "\u201d": '"',
-        "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
-        "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "γ": "y", "ω": "w", "ѵ": "v",
+        "а": "a",
+        "в": "b",
+        "е": "e",
+        "ё": "e",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+        "і": "i",
+        "ї": "i",
+        "ј": "j",
+        "ѕ": "s",
+        "ԁ": "d",
+        "ӏ": "l",
+        "һ": "h",
+        "ԛ": "q",
+        "ԝ": "w",
+        "ɡ": "g",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u02bc": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "α": "a",
+        "β": "b",
+        "ε": "e",
+        "η": "n",
+        "ι": "i",
+        "κ": "k",
+        "ν": "v",
+        "ο": "o",
+        "ρ": "p",
+        "τ": "t",
+        "υ": "u",
+        "χ": "x",
+        "γ": "y",
+        "ω": "w",
+        "ѵ": "v",
     }
 )
 LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 DIGIT_WORDS = {
-    "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
-    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    "zero": "0",
+    "oh": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
 }
 
 # A token with a digit or symbol standing between letters: "d0n4te", "k1ll3r", "p@ss".
 _LEET_TOKEN = re.compile(r"[a-z0-9@$]*[a-z][0-9@$]+[a-z][a-z0-9@$]*")
 # Three or more single letters (or four digits) separated by one space, dot, dash or star:
 # "d o n a t e", "s-s-n", "5 1 2 4".
-_SPACED = re.compile(r"(?<![\w])(?:(?:[a-z][ .\-*_]){2,}[a-z]|(?:\d ){3,}\d)(?![\w])")
+_SPACED = re.compile(r"(?<![\w])(?:(?:[a-z][ .\-*_]){2,}[a-z]|(?:\d ){1,}\d)(?![\w])")
 _DIGIT_WORD = "|".join(DIGIT_WORDS)
 _DIGIT_RUN = re.compile(rf"\b(?:{_DIGIT_WORD})(?:[\s,.\-]+(?:{_DIGIT_WORD})\b){{2,}}")
 _DIGIT_WORD_RE = re.compile(rf"\b({_DIGIT_WORD})\b|[\s,.\-]+")
@@ -94,7 +141,7 @@ def _join_spaced(piece: str) -> list[tuple[str, int]]:
 
 
 def _digits_from_words(piece: str) -> list[tuple[str, int]]:
-    """"three two one, six five" -> "321,65": digit words become digits, spaces between them go."""
+    """ "three two one, six five" -> "321,65": digit words become digits, spaces between them go."""
     out: list[tuple[str, int]] = []
     for match in _DIGIT_WORD_RE.finditer(piece):
         if match.group(1):

@@ -19,14 +19,33 @@ from policy.yamlmarks import Marked, YamlProblem, line_of, load_yaml
 BUILTIN_PACKS = Path(__file__).parent / "packs"
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 RULE_KEYS = {
-    "id", "category", "verdict", "section", "when", "match", "require", "unless", "also",
-    "message", "fix", "examples", "disabled",
+    "id",
+    "category",
+    "verdict",
+    "section",
+    "when",
+    "match",
+    "require",
+    "unless",
+    "also",
+    "message",
+    "fix",
+    "examples",
+    "disabled",
 }
 TERM_KEYS = {"phrases", "patterns", "cues", "validate", "mask"}
 FIXES = ("none", "mask", "add_disclaimer")
 PACK_KEYS = {
-    "name", "version", "agency", "disclaimer", "contacts", "review_channel", "extends",
-    "allowed_numbers", "max_draft_chars", "description",
+    "name",
+    "version",
+    "agency",
+    "disclaimer",
+    "contacts",
+    "review_channel",
+    "extends",
+    "allowed_numbers",
+    "max_draft_chars",
+    "description",
 }
 
 
@@ -231,8 +250,11 @@ class _Builder:
                 self.problem(item, line, f"section {value['id']!r}: '{key}' is required")
                 return None
         return Section(
-            value["id"], value["title"].strip(), value["body"].strip(),
-            tuple(value.get("keywords") or ()), tuple(value.get("sources") or ()),
+            value["id"],
+            value["title"].strip(),
+            value["body"].strip(),
+            tuple(value.get("keywords") or ()),
+            tuple(value.get("sources") or ()),
         )
 
     def question(self, item: Sourced, sections: dict[str, Section]) -> Question | None:
@@ -251,8 +273,12 @@ class _Builder:
             self.problem(item, line, f"question {value['id']!r}: unknown section {value.get('section')!r}")
             return None
         return Question(
-            value["id"], str(value.get("prompt", "")).strip(), tuple(str(o) for o in options),
-            answer, str(value.get("explanation", "")).strip(), value["section"],
+            value["id"],
+            str(value.get("prompt", "")).strip(),
+            tuple(str(o) for o in options),
+            answer,
+            str(value.get("explanation", "")).strip(),
+            value["section"],
         )
 
     def rule(self, item: Sourced, sections: dict[str, Section]) -> Rule | None:
@@ -299,9 +325,22 @@ class _Builder:
         if len(self.problems) > before:
             return None
         return Rule(
-            rid, tuple(categories), Verdict.parse(verdict), value["section"], account, on_duty,
-            match, require, unless, also, value["message"].strip(), fix,
-            tuple(examples.get("flag") or ()), tuple(examples.get("pass") or ()), item.path, line,
+            rid,
+            tuple(categories),
+            Verdict.parse(verdict),
+            value["section"],
+            account,
+            on_duty,
+            match,
+            require,
+            unless,
+            also,
+            value["message"].strip(),
+            fix,
+            tuple(examples.get("flag") or ()),
+            tuple(examples.get("pass") or ()),
+            item.path,
+            line,
         )
 
     @staticmethod
@@ -379,9 +418,7 @@ class _Builder:
 
     def expand(self, pattern: str, bad, stack: tuple[str, ...] = ()) -> str:
         """Replace each {{name}} in a pattern by the alternation of cue list `name`."""
-        return _PLACEHOLDER.sub(
-            lambda m: "(?:" + "|".join(self.cue(m.group(1), bad, stack)) + ")", pattern
-        )
+        return _PLACEHOLDER.sub(lambda m: "(?:" + "|".join(self.cue(m.group(1), bad, stack)) + ")", pattern)
 
     def cue(self, name: str, bad, stack: tuple[str, ...]) -> list[str]:
         if name in self._cue_sources:

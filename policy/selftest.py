@@ -33,7 +33,5 @@ def run_examples(policy: Policy) -> list[ExampleResult]:
             for text in texts:
                 assessment = policy.check(text, context.account, context.on_duty)
                 fired = any(f.rule == rule.id for f in assessment.findings)
-                results.append(
-                    ExampleResult(rule.id, kind, text, fired == (kind == "flag"), str(rule.path), rule.line)
-                )
+                results.append(ExampleResult(rule.id, kind, text, fired == (kind == "flag"), str(rule.path), rule.line))
     return results

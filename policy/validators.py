@@ -84,7 +84,7 @@ _NOT_PARTIES = frozenset(
 
 
 def party_name(shadow_hit: str, original_hit: str, allowed: frozenset[str]) -> bool:
-    """"Harbor Party" is a party; "birthday party" and "Pizza Party" are not."""
+    """ "Harbor Party" is a party; "birthday party" and "Pizza Party" are not."""
     first = original_hit.split()[0]
     return first[:1].isupper() and first.lower() not in _NOT_PARTIES
 
@@ -95,7 +95,7 @@ _SMALL_WORDS = frozenset("from in of at the a an".split())
 
 
 def proper_pair(shadow_hit: str, original_hit: str, allowed: frozenset[str]) -> bool:
-    """"Maria from Elmwood": every word but the small ones is capitalised in the original."""
+    """ "Maria from Elmwood": every word but the small ones is capitalised in the original."""
     words = [w for w in original_hit.split() if w.lower() not in _SMALL_WORDS]
     return len(words) >= 2 and all(w[:1].isupper() for w in words)
 

@@ -24,9 +24,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Marked:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in mapping:
-            raise yaml.MarkedYAMLError(
-                problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark
-            )
+            raise yaml.MarkedYAMLError(problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=True)
     mapping.line = node.start_mark.line + 1
     return mapping
@@ -49,7 +47,7 @@ def load_yaml(path: Path) -> Any:
     except OSError as error:
         raise YamlProblem(path, 0, f"cannot read: {error.strerror}") from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0

@@ -1,0 +1,125 @@
+"""The `policybot` command line, run as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, SHARED_EVAL
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "adapters.main", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_check_prints_verdict_section_and_fix():
+    result = run("check", "As a city engineer I think roundabouts are safer than stop signs.")
+    out = result.stdout.decode()
+    assert result.returncode == 0
+    assert "Verdict: DISCLAIMER" in out and "3. Disclaimers" in out and "do not represent" in out
+
+
+def test_check_json_with_context_flags():
+    result = run("check", "Go Republicans!", "--on-duty", "--json")
+    data = json.loads(result.stdout)
+    assert data["verdict"] == "stop" and data["categories"] == ["political"]
+    assert data["findings"][0]["section"] == "political-activity"
+
+
+def test_empty_draft_exits_2_with_a_message():
+    result = run("check", "   ")
+    assert result.returncode == 2 and b"empty" in result.stderr
+
+
+def test_jsonl_processes_good_lines_and_names_bad_ones():
+    lines = b"\n".join(
+        [
+            json.dumps({"id": "a", "text": "Polls close at 8."}).encode(),
+            b"{not json",
+            b'{"id": "c", "text": "\xff\xfe bad bytes"}',
+            json.dumps({"id": "d", "text": "ssn 219-09-9999", "on_duty": True}).encode(),
+            json.dumps({"id": "e", "text": ""}).encode(),
+        ]
+    )
+    result = run("check", "--jsonl", "-", stdin=lines)
+    out = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [o.get("verdict") for o in out] == ["ok", None, None, "stop", None]
+    assert out[0]["id"] == "a" and out[3]["findings"][0]["rule"] == "pii.ssn"
+    assert "•••" in out[3]["fixed"]
+    stderr = result.stderr.decode()
+    assert "line 2: not JSON" in stderr and "line 3: not valid UTF-8" in stderr and "line 5" in stderr
+    assert result.returncode == 1
+
+
+def test_a_megabyte_draft_gets_a_clear_error_not_a_hang():
+    result = run("check", stdin=b"word " * 200_000)
+    assert result.returncode == 2 and b"limit" in result.stderr
+
+
+def test_invalid_utf8_on_stdin_is_a_usage_error():
+    result = run("check", stdin=b"caf\xe9 menu")
+    assert result.returncode == 2 and b"UTF-8" in result.stderr
+
+
+def test_lookup_shows_the_section_and_see_also():
+    out = run("lookup", "disclaimer").stdout.decode()
+    assert out.startswith("3. Disclaimers") and "See also:" in out
+
+
+def test_policy_validate_and_test_on_the_default_pack():
+    pack = str(ROOT / "policy" / "packs" / "default")
+    assert b"ok:" in run("policy", "validate", pack).stdout
+    result = run("policy", "test", pack)
+    assert result.returncode == 0 and b" 0 failed" in result.stdout
+
+
+def test_policy_validate_reports_file_and_line(tmp_path):
+    (tmp_path / "pack.yaml").write_text("name: x\ndisclaimer: mine\nbogus: 1\n")
+    result = run("policy", "validate", str(tmp_path))
+    assert result.returncode == 1
+    assert f"{tmp_path.resolve()}/pack.yaml:1: unknown setting 'bogus'".encode() in result.stderr
+
+
+def test_eval_reports_accuracy_confusion_and_misses(tmp_path):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(
+        "\n".join(
+            json.dumps(c)
+            for c in [
+                {"id": "1", "text": "Polls close at 8.", "expected": "ok", "categories": []},
+                {"id": "2", "text": "The door code is 4471#", "expected": "stop", "categories": ["security"]},
+                {
+                    "id": "3",
+                    "text": "Nice day at the lake.",
+                    "expected": "review",
+                    "categories": [],
+                    "why": "made up",
+                },
+            ]
+        )
+    )
+    data = json.loads(run("eval", str(cases), "--json").stdout)
+    assert data["accuracy"] == pytest.approx(2 / 3, abs=1e-3)
+    assert data["confusion"]["review"]["ok"] == 1
+    assert data["misses"][0]["why"] == "made up"
+    assert data["categories"]["security"]["recall"] == 1.0
+
+
+@pytest.mark.skipif(not SHARED_EVAL.exists(), reason="the shared dev set is not beside this checkout")
+def test_dev_set_meets_the_bar():
+    data = json.loads(run("eval", str(SHARED_EVAL), "--json").stdout)
+    assert data["accuracy"] >= 0.90
+    assert data["stop_recall"] == 1.0
+    assert data["false_stop_rate_on_ok"] == 0.0

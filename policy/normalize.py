@@ -78,7 +78,7 @@ DIGIT_WORDS = {
 }
 
 # A token with a digit or symbol standing between letters: "d0n4te", "k1ll3r", "p@ss".
-_LEET_TOKEN = re.compile(r"[a-z0-9@$]*[a-z][0-9@$]+[a-z][a-z0-9@$]*")
+_LEET_TOKEN = re.compile(r"[a-zA-Z0-9@$]*[a-zA-Z][0-9@$]+[a-zA-Z][a-zA-Z0-9@$]*")
 # Three or more single letters (or four digits) separated by one space, dot, dash or star:
 # "d o n a t e", "s-s-n", "5 1 2 4".
 _SPACED = re.compile(r"(?<![\w])(?:(?:[a-z][ .\-*_]){2,}[a-z]|(?:\d ){1,}\d)(?![\w])")
@@ -111,16 +111,17 @@ class Shadow:
     @classmethod
     def of(cls, original: str) -> Shadow:
         if original.isascii():
-            text, origin = original.lower(), None
+            text, origin = original, None
         else:
             chars: list[str] = []
             positions: list[int] = []
             for index, char in enumerate(original):
-                folded = fold_char(char) if not char.isascii() else char.lower()
+                folded = fold_char(char) if not char.isascii() else char
                 chars.append(folded)
                 positions.extend([index] * len(folded))
             text, origin = "".join(chars), positions
-        text = _LEET_TOKEN.sub(lambda m: m.group().translate(LEET), text)
+        # Case is kept until leetspeak is folded: "Maps4All" is a password, not leetspeak.
+        text = _LEET_TOKEN.sub(_unleet, text).lower()
         if _SPACED.search(text):
             text, origin = _rewrite(text, origin, _SPACED, _join_spaced)
         if _DIGIT_RUN.search(text):
@@ -134,6 +135,12 @@ class Shadow:
         if start >= len(self.origin):
             return self.length, self.length
         return self.origin[start], self.origin[max(start, end - 1)] + 1
+
+
+def _unleet(match: re.Match) -> str:
+    token = match.group()
+    mixed_case = any(c.islower() for c in token) and any(c.isupper() for c in token)
+    return token if mixed_case else token.translate(LEET)
 
 
 def _join_spaced(piece: str) -> list[tuple[str, int]]:

@@ -2,7 +2,102 @@
 
 from __future__ import annotations
 
+import asyncio
+import getpass
+import sys
+from pathlib import Path
+
+import click
+
+from bot.app import build_bot, core_settings, open_store
 from bot.cli import cli
+from bot.config import ConfigError
+from bot.messages import User
+from bot.messenger import InboxMessenger
+from bot.store import StoreError
+
+db_option = click.option("--db", "database", help="SQLite file or postgresql:// URL (default: POLICYBOT_DATABASE).")
+
+
+def fail(error: Exception) -> None:
+    click.echo(f"Error: {error}", err=True)
+    sys.exit(2)
+
+
+@cli.command()
+@db_option
+@click.option("--user", "user_name", default=None, help="Who you are in this chat (default: your login name).")
+@click.option("--reviewer", "--as-reviewer", "reviewer", is_flag=True, help="Also see and decide the review queue.")
+@click.option("--pack", type=click.Path(file_okay=False, path_type=Path), default=None, help="Policy pack directory.")
+def chat(database, user_name, reviewer, pack) -> None:
+    """Talk to the assistant in this terminal (no credentials, a local SQLite file)."""
+    from adapters.console import ConsoleChat, terminal_lines
+
+    name = user_name or getpass.getuser()
+
+    async def run() -> None:
+        values = core_settings({"database": database, "pack": str(pack) if pack else None})
+        bot = await build_bot(values, lambda store: InboxMessenger(store, values["reviewers"]))
+        try:
+            colour = sys.stdout.isatty()
+            console = ConsoleChat(bot, User(f"console:{name}", name), reviewer, sys.stdout, colour)
+            if sys.stdin.isatty():
+                click.echo(f"policybot: checking drafts against the {bot.policy.name} policy. Type help, or quit.")
+            await console.run(terminal_lines("> " if sys.stdin.isatty() else ""))
+        finally:
+            await bot.store.close()
+
+    try:
+        asyncio.run(run())
+    except (ConfigError, StoreError) as error:
+        fail(error)
+    except KeyboardInterrupt:
+        pass
+
+
+@cli.group()
+def review() -> None:
+    """The review queue: export examples from overturned appeals, purge old drafts."""
+
+
+@review.command(name="export-examples")
+@db_option
+@click.option("--out", type=click.File("w"), default="-", help="Where to write the YAML (default: stdout).")
+def export_examples_command(database, out) -> None:
+    """Overturned appeals as candidate `pass` examples for your overlay pack (YAML)."""
+    from bot.reviews import export_examples
+
+    async def run() -> str:
+        values = core_settings({"database": database})
+        bot = await build_bot(values, lambda store: InboxMessenger(store))
+        try:
+            return await export_examples(bot)
+        finally:
+            await bot.store.close()
+
+    try:
+        out.write(asyncio.run(run()))
+    except (ConfigError, StoreError) as error:
+        fail(error)
+
+
+@review.command()
+@db_option
+def purge(database) -> None:
+    """Drop the text of review drafts past their retention time (the server does this hourly)."""
+    import time
+
+    async def run() -> int:
+        store = await open_store(core_settings({"database": database})["database"])
+        try:
+            return await store.purge_drafts(time.time())
+        finally:
+            await store.close()
+
+    try:
+        click.echo(f"purged {asyncio.run(run())} draft(s)")
+    except (ConfigError, StoreError) as error:
+        fail(error)
 
 
 def main() -> None:

@@ -111,7 +111,11 @@ class Policy:
                 rule = next(r for r in self.rules if r.id == finding.rule)
                 for clause in rule.match:
                     for term_set in _mask_sets(clause):
-                        masks.extend(scan.original_span(s) for s in scan.spans(term_set))
+                        for span in scan.spans(term_set):
+                            start, end = scan.original_span(span)
+                            if term_set.mask == "last_word":
+                                start = max(start, text.rfind(" ", start, end) + 1)
+                            masks.append((start, end))
         for start, end in sorted(set(masks), reverse=True):
             text = text[:start] + "".join("•" if c.isalnum() else c for c in text[start:end]) + text[end:]
         if any(f.fix == "add_disclaimer" for f in findings):

@@ -47,7 +47,7 @@ class TermSet:
     source: str
     regex: object
     validate: str | None
-    mask: bool
+    mask: bool | str  # True: the whole hit; "last_word": its last word (the value after "password is")
     parts: tuple[str, ...] = ()  # the phrases and patterns it was built from
 
 
@@ -69,7 +69,7 @@ class Matcher:
         self._by_key: dict[tuple, TermSet] = {}
         self._set = None
 
-    def term_set(self, sources: list[str], validate: str | None, mask: bool) -> TermSet:
+    def term_set(self, sources: list[str], validate: str | None, mask: bool | str) -> TermSet:
         source = "(?i)(?:" + "|".join(sources) + ")"
         key = (source, validate, mask)
         if key not in self._by_key:

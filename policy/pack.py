@@ -393,7 +393,11 @@ class _Builder:
         if not sources:
             return None
         try:
-            return self.matcher.term_set(sources, validate, bool(spec.get("mask", validate is not None)))
+            mask = spec.get("mask", validate is not None)
+            if mask not in (True, False, "last_word"):
+                bad(f"'{where}': 'mask' must be true, false or last_word")
+                return None
+            return self.matcher.term_set(sources, validate, mask)
         except PatternError as error:
             bad(f"'{where}': pattern does not compile: {error}")
             return None

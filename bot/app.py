@@ -1,0 +1,48 @@
+"""Assembling a bot from settings: the pack, the store and a messenger."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bot.config import CORE_SETTINGS, ConfigError, check_file_keys, default_database, load_settings, read_config_file
+from bot.core import Bot, BotSettings
+from bot.messenger import Messenger
+from bot.store import Store
+from policy import PackError, Policy
+
+
+def core_settings(overrides: dict[str, Any] | None = None, extra_groups: tuple = ()) -> dict[str, Any]:
+    path = os.environ.get("POLICYBOT_CONFIG")
+    file_values = read_config_file(path)
+    if path:
+        check_file_keys(file_values, (CORE_SETTINGS, *extra_groups), path)
+    values = load_settings(CORE_SETTINGS, file_values=file_values, overrides=overrides)
+    values["file_values"] = file_values
+    return values
+
+
+def load_pack(setting: str | None) -> Policy:
+    try:
+        return Policy.load(setting)
+    except PackError as error:
+        raise ConfigError(f"POLICYBOT_PACK: {error}") from None
+
+
+async def open_store(setting: str | None) -> Store:
+    path = setting or default_database()
+    if not setting:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return await Store.open(path)
+
+
+async def build_bot(values: dict[str, Any], messenger: Callable[[Store], Messenger]) -> Bot:
+    logging.basicConfig(
+        level=values.get("log_level") or "INFO", format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    policy = load_pack(values.get("pack"))
+    store = await open_store(values.get("database"))
+    return Bot(policy, store, messenger(store), BotSettings.from_values(values))

@@ -1,0 +1,152 @@
+"""The neutral message model: what adapters translate to (Incoming) and render from (Reply)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class User:
+    id: str  # platform-qualified, e.g. "slack:T1:U123", "console:alice"
+    name: str = ""
+    tenant: str = ""
+    timezone: str = ""
+
+
+@dataclass(frozen=True)
+class Incoming:
+    platform: str
+    user: User
+    conversation: str
+    kind: Literal["message", "command", "action"]
+    text: str = ""
+    command: str = ""  # e.g. "policy"
+    argument: str = ""  # the text after the command
+    action: str = ""  # action id of a clicked choice
+    value: str = ""  # its value
+    direct: bool = True
+
+    def __repr__(self) -> str:  # never show the text: it may be a draft
+        return f"Incoming({self.platform}, {self.user.id}, {self.kind}, action={self.action!r})"
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str  # light markdown: *bold*, _italic_, `code`, > quote
+
+
+@dataclass(frozen=True)
+class Highlight:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class FindingView:
+    rule: str
+    level: str
+    message: str
+    section_id: str
+    section_title: str
+    highlights: tuple[Highlight, ...] = ()
+
+
+@dataclass(frozen=True)
+class VerdictBlock:
+    level: str  # ok | disclaimer | review | stop
+    summary: str
+    findings: tuple[FindingView, ...] = ()
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    action: str
+    value: str = ""
+    style: Literal["default", "primary", "danger"] = "default"
+
+
+@dataclass(frozen=True)
+class Choices:
+    choices: tuple[Choice, ...]
+    prompt: str = ""
+
+
+@dataclass(frozen=True)
+class Fields:
+    fields: tuple[tuple[str, str], ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+
+
+Block = Text | VerdictBlock | Choices | Fields | Note
+
+
+@dataclass
+class Reply:
+    blocks: list[Block] = field(default_factory=list)
+
+    def add(self, block: Block) -> Reply:
+        self.blocks.append(block)
+        return self
+
+    @property
+    def choices(self) -> list[Choice]:
+        return [c for b in self.blocks if isinstance(b, Choices) for c in b.choices]
+
+    def plain(self) -> str:
+        """A plain-text rendering: notifications and clients without rich messages."""
+        lines: list[str] = []
+        for block in self.blocks:
+            if isinstance(block, Text | Note):
+                lines.append(block.text)
+            elif isinstance(block, VerdictBlock):
+                lines.append(f"Verdict: {block.level.upper()}: {block.summary}")
+                for finding in block.findings:
+                    lines.append(f"- {finding.section_title}: {finding.message}")
+            elif isinstance(block, Fields):
+                if block.title:
+                    lines.append(block.title)
+                lines.extend(f"{name}: {value}" for name, value in block.fields)
+            elif isinstance(block, Choices):
+                if block.prompt:
+                    lines.append(block.prompt)
+                lines.append(" | ".join(c.label for c in block.choices))
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"Reply({len(self.blocks)} blocks)"
+
+
+_BLOCK_TYPES = {cls.__name__: cls for cls in (Text, VerdictBlock, Choices, Fields, Note)}
+
+
+def reply_to_dict(reply: Reply) -> dict:
+    """A JSON-safe form of a reply (for an inbox or a queue)."""
+    from dataclasses import asdict
+
+    return {"blocks": [{"type": type(b).__name__, **asdict(b)} for b in reply.blocks]}
+
+
+def reply_from_dict(data: dict) -> Reply:
+    blocks: list[Block] = []
+    for raw in data.get("blocks", []):
+        kind = _BLOCK_TYPES[raw["type"]]
+        fields = {k: v for k, v in raw.items() if k != "type"}
+        if kind is VerdictBlock:
+            fields["findings"] = tuple(
+                FindingView(**{**f, "highlights": tuple(Highlight(**h) for h in f["highlights"])})
+                for f in fields["findings"]
+            )
+        elif kind is Choices:
+            fields["choices"] = tuple(Choice(**c) for c in fields["choices"])
+        elif kind is Fields:
+            fields["fields"] = tuple(tuple(pair) for pair in fields["fields"])
+        blocks.append(kind(**fields))
+    return Reply(blocks)

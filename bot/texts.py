@@ -1,0 +1,62 @@
+"""Every text the bot says to a user, in one place."""
+
+HELP = """I check social-media drafts against {agency}'s policy before you post.
+
+*Send me a draft* (just paste it) and I'll answer *ok*, *disclaimer*, *review* or *stop*, with the policy section behind each finding and a fixed version.
+Start a draft with `official:` or `personal:` (and `on duty:` / `off duty:`) to check it in another context once.
+
+Commands:
+• `policy <topic>`: look a policy section up (`policy disclaimer`, `policy hatch act`)
+• `quiz`: a {quiz_length}-question quiz
+• `settings`: your account type, on-duty default, time zone, working hours, nudges
+• `help`: this message
+Reviewers also have `queue`: the open review items."""
+
+SUMMARIES = {
+    "ok": "Good to post. I found nothing against the policy.",
+    "disclaimer": "You can post this with a personal-views disclaimer.",
+    "review": "Have this reviewed before posting.",
+    "stop": "Don't post this.",
+}
+EMOJI = {"ok": "✅", "disclaimer": "📝", "review": "🟡", "stop": "🛑"}
+
+ASK_CONTEXT = "Before I answer: the verdict depends on where you post and whether you are on duty. Which is it?"
+CONTEXT_SAVED = "Got it: I'll remember *{context}* as your default. You can change it with the button under a verdict or in `settings`."
+DRAFT_EXPIRED = "I no longer have that draft (I never store drafts). Please send it again."
+FIXED_INTRO = "Here is a fixed version:"
+FIX_NOTHING = "There is nothing to fix: the draft is fine as it is."
+FIX_STOP = (
+    "Masking and disclaimers can't make this one OK ({reasons}). Don't post it; here it is with personal data masked:"
+)
+SENT_FOR_REVIEW = "Sent to communications for review as item #{id}. I'll tell you the outcome. The draft is kept for at most {days} days."
+APPEAL_ASK_REASON = "Appeal #{id} created. Tell me in one message why you think the verdict is wrong, or say `skip`."
+APPEAL_SENT = "Appeal #{id} sent to the reviewers. I'll tell you what they decide."
+NOT_A_REVIEWER = "Only reviewers can decide review items. Ask your communications office if you should be one."
+ALREADY_DECIDED = "Item #{id} was already decided: {status} by {who}. Nothing changed."
+NO_SUCH_ITEM = "There is no review item #{id}."
+ASK_COMMENT = "What should I tell the author about item #{id}? Send your comment in one message."
+DECIDED = "Item #{id}: {status}. I told the author."
+QUEUE_EMPTY = "The review queue is empty."
+OUTCOMES = {
+    "approved": "✅ Your draft #{id} was approved by communications. You can post it.",
+    "sent_back": "↩️ Your draft #{id} was sent back by communications: {comment}",
+    "upheld": "Your appeal #{id} was reviewed: the verdict stands.{comment_part}",
+    "overturned": "✅ Your appeal #{id} was accepted: the verdict was wrong and you can post the draft.{comment_part}",
+}
+STATUS_WORDS = {"approved": "approved", "sent_back": "sent back", "upheld": "upheld", "overturned": "overturned"}
+
+QUIZ_NOT_OPEN = "That question is no longer open. Type `quiz` to start a new quiz."
+QUIZ_EMPTY = "The policy pack has no quiz questions."
+QUIZ_RIGHT = "✅ Right."
+QUIZ_WRONG = "❌ Not quite: the answer is *{answer}*."
+QUIZ_DONE = "Quiz complete: {score}/{total}. Your result is recorded."
+
+LOOKUP_NONE = "I found no section about {topic!r}. The sections are: {titles}."
+LOOKUP_SEE_ALSO = "See also:"
+
+SETTINGS_SAVED = "Saved: {what}."
+SETTINGS_BAD = "I couldn't use that: {reason}. Try `settings` for the options."
+UNKNOWN_COMMAND = "I don't know that command."
+DRAFT_ERROR = "I can't check that: {reason}"
+STORE_ERROR = "Sorry, I can't reach my database right now ({reason}). Nothing was changed; please try again."
+STALE_BUTTON = "That button is from an older message and no longer applies."

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 metadata = sa.MetaData()
@@ -229,16 +229,14 @@ class Store:
                 if not self.is_postgres:
                     await connection.exec_driver_sql("PRAGMA busy_timeout = 5000")
                 return await work(connection)
-        except OperationalError as error:
-            raise StoreError(self._explain(error)) from None
+        except IntegrityError:
+            raise
         except DBAPIError as error:
-            if isinstance(error, IntegrityError):
-                raise
-            raise StoreError(f"database error on {self.label}: {error.orig}") from None
+            raise StoreError(self._explain(error)) from None
         except OSError as error:
             raise StoreError(f"POLICYBOT_DATABASE: cannot reach {self.label}: {error}") from None
 
-    def _explain(self, error: OperationalError) -> str:
+    def _explain(self, error: DBAPIError) -> str:
         text = str(error.orig)
         if "locked" in text:
             return f"the database file {self.label} is locked by another process; try again in a moment"

@@ -23,7 +23,7 @@ class Unreachable(Exception):
 class Messenger(Protocol):
     async def send(self, user_id: str, reply: Reply) -> None: ...
 
-    async def send_reviewers(self, reply: Reply) -> None: ...
+    async def send_reviewers(self, reply: Reply, review_id: int | None = None) -> None: ...
 
 
 class InboxMessenger:
@@ -34,9 +34,23 @@ class InboxMessenger:
     async def send(self, user_id: str, reply: Reply) -> None:
         await self.store.put_inbox(user_id, reply_to_dict(reply), time.time())
 
-    async def send_reviewers(self, reply: Reply) -> None:
+    async def send_reviewers(self, reply: Reply, review_id: int | None = None) -> None:
+        """A review item is queued by id, not by content: its draft stays only in the reviews table."""
         for user_id in (*self.reviewers, REVIEWERS_INBOX):
-            await self.send(user_id, reply)
+            if review_id is None:
+                await self.send(user_id, reply)
+            else:
+                await self.store.put_inbox(user_id, {"review": review_id}, time.time())
 
     async def take(self, user_id: str) -> list[Reply]:
-        return [reply_from_dict(payload) for payload in await self.store.take_inbox(user_id)]
+        from bot.reviews import item_reply  # the item as it is now (decided or purged, maybe)
+
+        replies = []
+        for payload in await self.store.take_inbox(user_id):
+            if "review" in payload:
+                item = await self.store.get_review(int(payload["review"]))
+                if item is not None:
+                    replies.append(item_reply(item))
+            else:
+                replies.append(reply_from_dict(payload))
+        return replies

@@ -51,7 +51,7 @@ def item_reply(item: ReviewItem) -> Reply:
 async def notify_reviewers(bot: Bot, review_id: int) -> None:
     item = await bot.store.get_review(review_id)
     if item is not None:
-        await bot.messenger.send_reviewers(item_reply(item))
+        await bot.messenger.send_reviewers(item_reply(item), review_id)
 
 
 async def queue(turn: Turn) -> Reply:

@@ -203,6 +203,7 @@ class Store:
         self.engine = engine
         self.label = label
         self.is_postgres = engine.dialect.name == "postgresql"
+        self.busy_timeout_ms = 5000
 
     @classmethod
     async def open(cls, setting: str) -> Store:
@@ -211,7 +212,7 @@ class Store:
             path = Path(url.split(":///", 1)[1])
             if not path.parent.is_dir():
                 raise StoreError(f"POLICYBOT_DATABASE: the folder {path.parent} does not exist")
-            engine = create_async_engine(url, connect_args={"timeout": 5})
+            engine = create_async_engine(url, connect_args={"timeout": 0.2})
             label = str(path)
         else:
             engine = create_async_engine(url, pool_pre_ping=True, pool_size=5)
@@ -227,7 +228,7 @@ class Store:
         try:
             async with self.engine.begin() as connection:
                 if not self.is_postgres:
-                    await connection.exec_driver_sql("PRAGMA busy_timeout = 5000")
+                    await connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
                 return await work(connection)
         except IntegrityError:
             raise

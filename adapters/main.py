@@ -55,6 +55,28 @@ def chat(database, user_name, reviewer, pack) -> None:
         pass
 
 
+@cli.command()
+@click.option("--slack", is_flag=True, help="Serve Slack (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET or SLACK_APP_TOKEN).")
+@click.option("--teams", is_flag=True, help="Serve Microsoft Teams at /api/messages.")
+@click.option("--socket-mode", is_flag=True, help="Slack over Socket Mode (no inbound internet needed).")
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--port", default=3000, show_default=True, type=int, help="Port to listen on.")
+def serve(slack, teams, socket_mode, host, port) -> None:
+    """Run the bot for Slack and/or Teams (endpoints /slack/events, /api/messages, /healthz)."""
+    from adapters.serve import serve as run_server
+
+    if not (slack or teams):
+        raise click.UsageError("choose --slack, --teams or both")
+    if socket_mode and not slack:
+        raise click.UsageError("--socket-mode goes with --slack")
+    try:
+        asyncio.run(run_server(slack, teams, socket_mode, host, port))
+    except (ConfigError, StoreError) as error:
+        fail(error)
+    except KeyboardInterrupt:
+        pass
+
+
 @cli.group()
 def review() -> None:
     """The review queue: export examples from overturned appeals, purge old drafts."""

@@ -44,7 +44,7 @@ class Turn:
 
     @property
     def is_reviewer(self) -> bool:
-        return self.user.id in self.bot.reviewers
+        return self.incoming.reviewer or self.user.id in self.bot.reviewers
 
     def payload(self) -> dict:
         try:

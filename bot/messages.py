@@ -26,6 +26,7 @@ class Incoming:
     action: str = ""  # action id of a clicked choice
     value: str = ""  # its value
     direct: bool = True
+    reviewer: bool = False  # set by an adapter for requests from the configured review channel
 
     def __repr__(self) -> str:  # never show the text: it may be a draft
         return f"Incoming({self.platform}, {self.user.id}, {self.kind}, action={self.action!r})"

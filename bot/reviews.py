@@ -94,8 +94,6 @@ async def comment(turn: Turn) -> Reply:
     item = await turn.bot.store.get_review(int(waiting.get("id", 0)))
     if item is None:
         return Reply([Text(texts.NO_SUCH_ITEM.format(id=waiting.get("id")))])
-    if not turn.is_reviewer:
-        return Reply([Text(texts.NOT_A_REVIEWER)])
     return await apply_decision(turn, item, waiting.get("d", "send_back"), turn.incoming.text.strip()[:2000])
 
 

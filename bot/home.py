@@ -1,0 +1,44 @@
+"""A user's overview (Slack's App Home, Teams' welcome card): settings, quiz progress, review queue."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.core import Bot, Turn
+from bot.messages import Fields, Incoming, Reply, Text, User
+from bot.reviews import item_reply
+
+
+async def home_reply(bot: Bot, user: User, reviewer: bool = False) -> Reply:
+    from bot.account import settings_reply
+
+    record = await bot.store.get_user(user.id, user.name)
+    turn = Turn(bot, Incoming("home", user, user.id, "message", reviewer=reviewer), record)
+    reply = Reply(
+        [
+            Text(
+                f"*policybot* checks your social-media drafts against the {bot.policy.name} policy. "
+                "Send me a draft in a direct message, or type `help`."
+            )
+        ]
+    )
+    results = await bot.store.quiz_results(user.id)
+    if results:
+        last = results[-1]
+        when = datetime.fromtimestamp(last["finished_at"], UTC).strftime("%Y-%m-%d")
+        total = sum(r["score"] for r in results), sum(r["total"] for r in results)
+        progress = (
+            ("Quizzes taken", str(len(results))),
+            ("Last quiz", f"{last['score']}/{last['total']} on {when}"),
+            ("All answers", f"{total[0]}/{total[1]} right"),
+        )
+    else:
+        progress = (("Quizzes taken", "none yet: type `quiz`"),)
+    reply.add(Fields(progress, title="Training"))
+    reply.blocks.extend(settings_reply(turn).blocks)
+    if turn.is_reviewer:
+        items = await bot.store.list_reviews()
+        reply.add(Text(f"*Review queue*: {len(items)} open item(s)"))
+        for item in items[:10]:
+            reply.blocks.extend(item_reply(item).blocks)
+    return reply

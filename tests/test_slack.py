@@ -1,0 +1,232 @@
+"""Slack end to end over real HTTP: signed requests in, Web API calls out to a local fake Slack."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from adapters.slack.app import SlackAdapter, SlackMessenger, web_client
+from adapters.slack.render import MAX_BLOCKS, to_blocks
+from adapters.slack.server import run_socket_mode, slack_routes
+from bot.core import Bot, BotSettings
+from bot.messages import Choice, Choices, Reply, Text
+from tests.fake_slack import (
+    APP_TOKEN,
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    FakeSlack,
+    action_body,
+    button,
+    command_body,
+    dm_event,
+    event_body,
+    sign,
+)
+
+REVIEW_CHANNEL = "CREVIEW"
+
+
+class Running:
+    def __init__(self, fake: FakeSlack, adapter: SlackAdapter, url: str, http: aiohttp.ClientSession) -> None:
+        self.fake, self.adapter, self.url, self.http = fake, adapter, url, http
+
+    async def post(
+        self, body: str, content_type: str = "application/json", headers: dict | None = None, signed: bool = True
+    ) -> aiohttp.ClientResponse:
+        all_headers = {"Content-Type": content_type, **(sign(body) if signed else {}), **(headers or {})}
+        async with self.http.post(self.url, data=body.encode(), headers=all_headers) as response:
+            await response.read()
+            return response
+
+    async def dm(self, text: str, event_id: str, user: str = "UALICE") -> dict:
+        before = len(self.fake.posted(f"D{user}"))
+        response = await self.post(event_body(dm_event(text, user=user, channel=f"D{user}"), event_id))
+        assert response.status == 200
+        return await self.fake.wait_for(
+            lambda: self.fake.posted(f"D{user}")[before:] and self.fake.posted(f"D{user}")[-1]
+        )
+
+    async def click(self, blocks: list, label: str, user: str = "UALICE", channel: str = "DALICE") -> dict:
+        before = len(self.fake.responses)
+        body, kind = action_body(button(blocks, label), self.fake.response_url(), user, channel, blocks)
+        response = await self.post(body, kind)
+        assert response.status == 200
+        return await self.fake.wait_for(
+            lambda: [r for r in self.fake.responses[before:] if r.get("replace_original") is False]
+        )
+
+
+@pytest.fixture
+async def slack(policy, store):
+    fake = await FakeSlack().start()
+    client = web_client(BOT_TOKEN, fake.api_url)
+    messenger = SlackMessenger(client, REVIEW_CHANNEL, ())
+    bot = Bot(policy, store, messenger, BotSettings())
+    adapter = SlackAdapter(bot, client, SIGNING_SECRET, REVIEW_CHANNEL)
+    app = web.Application()
+    app.add_routes(slack_routes(adapter))
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    async with aiohttp.ClientSession() as http:
+        yield Running(fake, adapter, f"http://127.0.0.1:{port}/slack/events", http)
+    await adapter.tasks.drain()
+    await runner.cleanup()
+    await fake.stop()
+
+
+async def test_a_dm_draft_gets_a_verdict_message_with_the_section(slack):
+    posted = await slack.dm("Guest wifi password is Welcome2City!", "Ev-1")
+    text = json.dumps(posted["blocks"])
+    assert ":octagonal_sign: *STOP*" in text and "9. Security (OPSEC)" in text
+    assert "Don't post this" in posted["text"]  # plain-text fallback for notifications
+    assert all(
+        len(b["text"]["text"]) <= 75
+        for b in (e for blk in posted["blocks"] if blk["type"] == "actions" for e in blk["elements"])
+    )
+
+
+async def test_slash_policy_disclaimer_answers(slack):
+    body, kind = command_body("disclaimer", slack.fake.response_url())
+    response = await slack.post(body, kind)
+    assert response.status == 200
+    answer = await slack.fake.wait_for(lambda: slack.fake.responses and slack.fake.responses[-1])
+    assert "3. Disclaimers" in json.dumps(answer["blocks"]) and answer["response_type"] == "ephemeral"
+
+
+async def test_a_quiz_button_click_answers_and_settles_the_question(slack):
+    body, kind = command_body("quiz", slack.fake.response_url())
+    await slack.post(body, kind)
+    question = await slack.fake.wait_for(lambda: slack.fake.responses and slack.fake.responses[-1])
+    answered = await slack.click(question["blocks"], question["blocks"][1]["elements"][0]["text"]["text"])
+    assert "Policy section:" in json.dumps(answered[-1])
+    settled = [r for r in slack.fake.responses if r.get("replace_original") is True][-1]
+    assert not [b for b in settled["blocks"] if b["type"] == "actions"]  # no stale buttons left
+
+
+async def test_a_review_decision_reaches_the_author(slack):
+    verdict = await slack.dm("official: Exciting news! The new splash pad opens June 1.", "Ev-2")
+    await slack.click(verdict["blocks"], "Send to communications")
+    item = await slack.fake.wait_for(
+        lambda: slack.fake.posted(REVIEW_CHANNEL) and slack.fake.posted(REVIEW_CHANNEL)[-1]
+    )
+    assert "Draft for pre-approval #1" in json.dumps(item["blocks"])
+    await slack.click(item["blocks"], "Approve", user="URITA", channel=REVIEW_CHANNEL)
+    told = await slack.fake.wait_for(lambda: [p for p in slack.fake.posted("DUALICE") if "was approved" in p["text"]])
+    assert told and ("conversations.open", {"users": "UALICE"}) in slack.fake.calls
+
+
+async def test_app_home_is_published_when_opened(slack):
+    body = event_body({"type": "app_home_opened", "user": "UALICE", "channel": "DALICE", "tab": "home"}, "Ev-3")
+    assert (await slack.post(body)).status == 200
+    _, params = await slack.fake.wait_for(lambda: next((c for c in slack.fake.calls if c[0] == "views.publish"), None))
+    view = params["view"] if isinstance(params["view"], dict) else json.loads(params["view"])
+    assert params["user_id"] == "UALICE" and view["type"] == "home" and "Your settings" in json.dumps(view)
+
+
+async def test_a_retried_event_is_processed_once(slack):
+    body = event_body(dm_event("Go vote! Polls close at 8.", user="UBOB", channel="DUBOB"), "Ev-4")
+    for retry in (None, "1", "2"):
+        headers = {"X-Slack-Retry-Num": retry, "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
+        assert (await slack.post(body, headers=headers)).status == 200
+    await slack.fake.wait_for(lambda: slack.fake.posted("DUBOB"))
+    await asyncio.sleep(0.5)
+    assert len(slack.fake.posted("DUBOB")) == 1
+
+
+@pytest.mark.parametrize("how", ["bad", "stale", "missing"])
+async def test_a_bad_or_stale_signature_gets_401_and_no_processing(slack, how):
+    body = event_body(dm_event("Go vote!", user="UEVE", channel="DUEVE"), f"Ev-sig-{how}")
+    headers = {
+        "bad": sign(body, secret="wrong-secret"),
+        "stale": sign(body, timestamp=int(time.time()) - 3600),
+        "missing": {},
+    }[how]
+    response = await slack.post(body, headers=headers, signed=False)
+    assert response.status == 401
+    await asyncio.sleep(0.3)
+    assert not slack.fake.posted("DUEVE")
+
+
+async def test_the_bots_own_messages_and_edits_are_ignored(slack):
+    await slack.post(event_body(dm_event("I am the bot", user="UBOT", channel="DUX", bot_id="BBOT"), "Ev-5"))
+    await slack.post(event_body(dm_event("edited", user="UX", channel="DUX", subtype="message_changed"), "Ev-6"))
+    await asyncio.sleep(0.5)
+    assert not slack.fake.posted("DUX")
+
+
+async def test_ack_arrives_fast_even_when_the_work_is_slow(slack):
+    original = slack.adapter.bot.handle
+
+    async def slow_handle(incoming):
+        await asyncio.sleep(4)
+        return await original(incoming)
+
+    slack.adapter.bot.handle = slow_handle
+    started = time.monotonic()
+    response = await slack.post(event_body(dm_event("Go vote!", user="USLOW", channel="DUSLOW"), "Ev-7"))
+    assert response.status == 200 and time.monotonic() - started < 1.0
+    await slack.fake.wait_for(lambda: slack.fake.posted("DUSLOW"), timeout=15)
+
+
+async def test_429_retry_after_is_honoured_and_nothing_is_dropped(slack):
+    slack.fake.rate_limited["chat.postMessage"] = 1
+    started = time.monotonic()
+    await slack.dm("Go vote! Polls close at 8.", "Ev-8", user="URATE")
+    assert time.monotonic() - started >= 1.0  # waited the Retry-After second
+    assert [m for m, _ in slack.fake.calls].count("chat.postMessage:429") == 1
+
+
+async def test_socket_mode_envelope_in_ack_out_reply_posted(policy, store):
+    fake = await FakeSlack().start()
+    client = web_client(BOT_TOKEN, fake.api_url)
+    bot = Bot(policy, store, SlackMessenger(client, "", ()), BotSettings())
+    adapter = SlackAdapter(bot, client, None)
+    runner = asyncio.create_task(run_socket_mode(adapter, APP_TOKEN, stale_after=30, check_every=0.5))
+    try:
+        await fake.wait_for(lambda: any(m == "apps.connections.open" for m, _ in fake.calls))
+        await asyncio.sleep(0.5)
+        envelope = {
+            "envelope_id": "env-1",
+            "type": "events_api",
+            "accepts_response_payload": False,
+            "payload": json.loads(
+                event_body(dm_event("The door code is 4471#", user="USOCK", channel="DSOCK"), "Ev-9")
+            ),
+        }
+        await fake.socket_queue.put(envelope)
+        await fake.wait_for(lambda: any(a.get("envelope_id") == "env-1" for a in fake.socket_acks))
+        posted = await fake.wait_for(lambda: fake.posted("DSOCK"))
+        assert "STOP" in json.dumps(posted[0]["blocks"])
+    finally:
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+        await adapter.tasks.drain()
+        await fake.stop()
+
+
+def test_rendered_block_kit_stays_within_slacks_limits():
+    long = "x" * 5000
+    reply = Reply([Text(long) for _ in range(60)])
+    reply.add(Choices(tuple(Choice("a very long label " * 10, "quiz.answer", "{}") for _ in range(30))))
+    blocks = to_blocks(reply)
+    assert len(blocks) <= MAX_BLOCKS
+    for block in blocks:
+        if block["type"] == "section" and "text" in block:
+            assert len(block["text"]["text"]) <= 3000
+        if block["type"] == "actions":
+            ids = [e["action_id"] for e in block["elements"]]
+            assert len(ids) == len(set(ids)) and len(ids) <= 25
+            assert all(len(e["text"]["text"]) <= 75 and len(e["value"]) <= 2000 for e in block["elements"])
+
+
+def test_text_is_escaped_for_mrkdwn():
+    blocks = to_blocks(Reply([Text("<!channel> & <@U1>")]))
+    assert blocks[0]["text"]["text"] == "&lt;!channel&gt; &amp; &lt;@U1&gt;"

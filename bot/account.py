@@ -164,4 +164,8 @@ def _choose(value: str, options: tuple[str, ...]) -> str | None:
     return value
 
 
-ACTIONS = {"lookup.section": show_section, "settings.set": set_from_button}
+async def reminder_ok(turn: Turn) -> Reply:
+    return Reply([Text("Thanks! I'll ask again in a few months.")])
+
+
+ACTIONS = {"lookup.section": show_section, "settings.set": set_from_button, "reminder.ok": reminder_ok}

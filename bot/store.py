@@ -37,6 +37,9 @@ users = sa.Table(
     sa.Column("next_nudge_at", sa.Float),
     sa.Column("next_reminder_at", sa.Float),
     sa.Column("nudge_claimed_until", sa.Float),
+    sa.Column("reminder_claimed_until", sa.Float),
+    sa.Column("last_nudged_at", sa.Float),
+    sa.Column("nudges_sent", sa.Integer, nullable=False, server_default="0"),
     sa.Column("unreachable", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("team", sa.String(200), nullable=False, server_default=""),
     sa.Column("awaiting", sa.Text),  # JSON: what the next plain message answers
@@ -117,11 +120,15 @@ conversations = sa.Table(
     sa.Column("updated_at", sa.Float, nullable=False),
 )
 
-# Versioned migrations: each runs once, in order, inside a transaction.
+# Versioned migrations: each runs once, in order, inside a transaction. Version 1 creates the
+# schema above; a later change to a table appends a migration (ALTER TABLE ...) here.
 MIGRATIONS: list[Callable[[sa.Connection], None]] = [
     lambda connection: metadata.create_all(connection),
 ]
 
+JOB_COLUMNS = {"nudge": ("next_nudge_at", "nudges"), "reminder": ("next_reminder_at", "reminders")}
+JOB_CLAIMS = {"nudge": "nudge_claimed_until", "reminder": "reminder_claimed_until"}
+SCHEDULER_OWNED = {"nudge_claimed_until", "reminder_claimed_until", "last_nudged_at", "nudges_sent", "created_at"}
 OPEN = "open"
 DECISIONS = {"approve": "approved", "send_back": "sent_back", "uphold": "upheld", "overturn": "overturned"}
 
@@ -145,6 +152,9 @@ class UserRecord:
     next_nudge_at: float | None = None
     next_reminder_at: float | None = None
     nudge_claimed_until: float | None = None
+    reminder_claimed_until: float | None = None
+    last_nudged_at: float | None = None
+    nudges_sent: int = 0
     unreachable: bool = False
     team: str = ""
     awaiting: str | None = None
@@ -276,7 +286,8 @@ class Store:
         return await self._run(work)
 
     async def save_user(self, record: UserRecord) -> None:
-        values = asdict(record)
+        """Save a user's settings; the scheduler's own columns (claims, counters) are left alone."""
+        values = {k: v for k, v in asdict(record).items() if k not in SCHEDULER_OWNED}
 
         async def work(connection: AsyncConnection) -> None:
             await connection.execute(users.update().where(users.c.id == record.id).values(**values))
@@ -375,6 +386,16 @@ class Store:
 
         return await self._run(work)
 
+    async def end_quiz_session(self, user_id: str, session_id: str) -> None:
+        async def work(connection: AsyncConnection) -> None:
+            await connection.execute(
+                quiz_sessions.delete().where(
+                    quiz_sessions.c.user_id == user_id, quiz_sessions.c.session_id == session_id
+                )
+            )
+
+        await self._run(work)
+
     async def quiz_results(self, user_id: str | None = None, since: float | None = None) -> list[dict]:
         async def work(connection: AsyncConnection) -> list[dict]:
             query = sa.select(quiz_results).order_by(quiz_results.c.finished_at)
@@ -462,6 +483,84 @@ class Store:
             return result.rowcount
 
         return await self._run(work)
+
+    # scheduled jobs (quiz nudges, disclaimer reminders) --------------------------------------
+    async def users_to_plan(self, job: str, limit: int = 500) -> list[UserRecord]:
+        """Users who have the job switched on but no time planned for it yet."""
+        due, enabled = JOB_COLUMNS[job]
+
+        async def work(connection: AsyncConnection) -> list[UserRecord]:
+            query = (
+                sa.select(users)
+                .where(users.c[due].is_(None), users.c[enabled].is_(True), users.c.unreachable.is_(False))
+                .order_by(users.c.id)
+                .limit(limit)
+            )
+            return [UserRecord(**row) for row in (await connection.execute(query)).mappings()]
+
+        return await self._run(work)
+
+    async def set_job_time(self, job: str, user_id: str, when: float | None, only_if_unset: bool = False) -> None:
+        due, _ = JOB_COLUMNS[job]
+
+        async def work(connection: AsyncConnection) -> None:
+            query = users.update().where(users.c.id == user_id)
+            if only_if_unset:
+                query = query.where(users.c[due].is_(None))
+            await connection.execute(query.values({due: when}))
+
+        await self._run(work)
+
+    async def claim_due(self, job: str, now: float, lease: float, limit: int) -> list[UserRecord]:
+        """Claim up to `limit` users whose job is due, so that no other replica sends it too.
+
+        PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED, then set the lease. SQLite: a
+        compare-and-set UPDATE per candidate. A claim expires after `lease` seconds, so a
+        replica that crashed between claim and send does not lose the job.
+        """
+        due, enabled = JOB_COLUMNS[job]
+        claimed = JOB_CLAIMS[job]
+        ready = (
+            (users.c[due] <= now)
+            & users.c[enabled].is_(True)
+            & users.c.unreachable.is_(False)
+            & (users.c[claimed].is_(None) | (users.c[claimed] < now))
+        )
+
+        async def work(connection: AsyncConnection) -> list[UserRecord]:
+            candidates = sa.select(users.c.id).where(ready).order_by(users.c[due]).limit(limit)
+            if self.is_postgres:
+                candidates = candidates.with_for_update(skip_locked=True)
+            ids = [row[0] for row in await connection.execute(candidates)]
+            won = []
+            for user_id in ids:
+                result = await connection.execute(
+                    users.update().where((users.c.id == user_id) & ready).values({claimed: now + lease})
+                )
+                if result.rowcount == 1:
+                    won.append(user_id)
+            if not won:
+                return []
+            rows = await connection.execute(sa.select(users).where(users.c.id.in_(won)))
+            return [UserRecord(**row) for row in rows.mappings()]
+
+        return await self._run(work)
+
+    async def finish_job(
+        self, job: str, user_id: str, next_at: float | None, sent_at: float | None, unreachable: bool = False
+    ) -> None:
+        due, _ = JOB_COLUMNS[job]
+        values: dict[str, Any] = {due: next_at, JOB_CLAIMS[job]: None}
+        if unreachable:
+            values["unreachable"] = True
+        if sent_at is not None and job == "nudge":
+            values["last_nudged_at"] = sent_at
+            values["nudges_sent"] = users.c.nudges_sent + 1
+
+        async def work(connection: AsyncConnection) -> None:
+            await connection.execute(users.update().where(users.c.id == user_id).values(values))
+
+        await self._run(work)
 
     # events and inbox --------------------------------------------------------------------
     async def first_time(self, event_id: str, now: float) -> bool:

@@ -12,6 +12,8 @@ from adapters.tasks import TaskTracker
 from bot.app import build_bot, core_settings
 from bot.config import ConfigError, load_settings
 from bot.core import Bot
+from bot.messenger import RoutingMessenger
+from bot.ratelimit import PLATFORM_LIMITS, RateLimitedMessenger
 
 log = logging.getLogger("policybot")
 
@@ -29,23 +31,30 @@ async def housekeeping(bot: Bot, every: float = 3600) -> None:
 
 async def serve(slack: bool, teams: bool, socket_mode: bool, host: str, port: int, stop: asyncio.Event | None = None):
     from adapters.slack.settings import SLACK_SETTINGS
+    from bot.scheduler import SCHEDULER_SETTINGS, Scheduler, ScheduleSettings
 
-    groups = (SLACK_SETTINGS,) if slack else ()
+    groups = (SCHEDULER_SETTINGS, *((SLACK_SETTINGS,) if slack else ()))
     values = core_settings(extra_groups=groups)
     file_values = values.pop("file_values")
+    schedule = load_settings(SCHEDULER_SETTINGS, file_values=file_values)
     slack_values = load_settings(SLACK_SETTINGS, file_values=file_values) if slack else {}
     if slack and socket_mode and not slack_values.get("app_token"):
         raise ConfigError("SLACK_APP_TOKEN is required with --socket-mode (an app-level token, xapp-...)")
     if slack and not socket_mode and not slack_values.get("signing_secret"):
         raise ConfigError("SLACK_SIGNING_SECRET is required for HTTP mode (or use --socket-mode)")
-    messengers = []
+    messengers: dict = {}
     adapter = None
     if slack:
         from adapters.slack.app import SlackAdapter, SlackMessenger, web_client
 
         client = web_client(slack_values["bot_token"], slack_values["api_url"])
-        messengers.append(SlackMessenger(client, values["review_channel"], values["reviewers"]))
-    bot = await build_bot(values, lambda store: messengers[0])
+        limits = PLATFORM_LIMITS["slack"]
+        messengers["slack"] = RateLimitedMessenger(
+            SlackMessenger(client, values["review_channel"], values["reviewers"]),
+            limits["global"],
+            limits["per_conversation"],
+        )
+    bot = await build_bot(values, lambda store: RoutingMessenger(messengers))
     jobs = TaskTracker()
     runner = None
     try:
@@ -67,7 +76,10 @@ async def serve(slack: bool, teams: bool, socket_mode: bool, host: str, port: in
         await web.TCPSite(runner, host, port).start()
         log.info("serving on http://%s:%s (slack=%s socket_mode=%s teams=%s)", host, port, slack, socket_mode, teams)
         jobs.start(housekeeping(bot), "housekeeping")
-        waiter = asyncio.ensure_future((stop or asyncio.Event()).wait())
+        stop = stop or asyncio.Event()
+        scheduler = Scheduler(bot, ScheduleSettings(**schedule))
+        jobs.start(scheduler.run(stop), "scheduler")
+        waiter = asyncio.ensure_future(stop.wait())
         done, _ = await asyncio.wait([waiter, *jobs.tasks], return_when=asyncio.FIRST_COMPLETED)
         for task in done:
             if task is not waiter and task.exception():

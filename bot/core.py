@@ -112,7 +112,7 @@ class Bot:
         """One turn: never raises for bad input; storage trouble becomes a clear message."""
         started = time.perf_counter()
         try:
-            user = await self.store.get_user(incoming.user.id, incoming.user.name)
+            user = await self.store.get_user(incoming.user.id, incoming.user.name, incoming.user.tenant)
             turn = Turn(self, incoming, user)
             handler, route = self.route(turn)
             reply = await handler(turn)

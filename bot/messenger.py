@@ -54,3 +54,20 @@ class InboxMessenger:
             else:
                 replies.append(reply_from_dict(payload))
         return replies
+
+
+class RoutingMessenger:
+    """Several platforms in one process: a user id's prefix (slack:, teams:) picks the messenger."""
+
+    def __init__(self, by_platform: dict[str, Messenger]) -> None:
+        self.by_platform = by_platform
+
+    async def send(self, user_id: str, reply: Reply) -> None:
+        messenger = self.by_platform.get(user_id.partition(":")[0])
+        if messenger is None:
+            raise Unreachable(user_id)
+        await messenger.send(user_id, reply)
+
+    async def send_reviewers(self, reply: Reply, review_id: int | None = None) -> None:
+        for messenger in self.by_platform.values():
+            await messenger.send_reviewers(reply, review_id)

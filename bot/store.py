@@ -269,11 +269,11 @@ class Store:
         return await self._run(work)
 
     # users -------------------------------------------------------------------------------
-    async def get_user(self, user_id: str, name: str = "") -> UserRecord:
+    async def get_user(self, user_id: str, name: str = "", team: str = "") -> UserRecord:
         async def work(connection: AsyncConnection) -> UserRecord:
             row = (await connection.execute(sa.select(users).where(users.c.id == user_id))).mappings().first()
             if row is None:
-                record = UserRecord(id=user_id, name=name)
+                record = UserRecord(id=user_id, name=name, team=team)
                 try:
                     async with connection.begin_nested():
                         await connection.execute(users.insert().values(**asdict(record)))

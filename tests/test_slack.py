@@ -230,3 +230,82 @@ def test_rendered_block_kit_stays_within_slacks_limits():
 def test_text_is_escaped_for_mrkdwn():
     blocks = to_blocks(Reply([Text("<!channel> & <@U1>")]))
     assert blocks[0]["text"]["text"] == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_policybot_serve_slack_as_a_process(tmp_path):
+    import os
+    import sys
+
+    from tests.conftest import ROOT
+
+    fake = await FakeSlack().start()
+    port = free_port()
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.api_url,
+        "POLICYBOT_DATABASE": str(tmp_path / "serve.sqlite3"),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "adapters.main",
+        "serve",
+        "--slack",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(100):
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    await asyncio.sleep(0.1)
+            body = event_body(dm_event("Her cell is 608-555-0143", user="UPROC", channel="DUPROC"), "Ev-proc")
+            headers = {"Content-Type": "application/json", **sign(body)}
+            async with http.post(f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers) as response:
+                assert response.status == 200
+        posted = await fake.wait_for(lambda: fake.posted("DUPROC"))
+        assert "STOP" in json.dumps(posted[0]["blocks"]) and "608-555-0143" not in json.dumps(posted[0]["blocks"][:1])
+    finally:
+        process.terminate()
+        await process.wait()
+        await fake.stop()
+
+
+def test_serve_without_a_token_names_the_setting(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env["POLICYBOT_DATABASE"] = str(tmp_path / "x.sqlite3")
+    result = subprocess.run(
+        [sys.executable, "-m", "adapters.main", "serve", "--slack"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "SLACK_BOT_TOKEN is required" in result.stderr

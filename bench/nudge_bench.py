@@ -77,7 +77,8 @@ async def main(count: int, global_rate: float, instances: int, database: str | N
           f"{global_rate:,.0f}/s global")
     print(f"sent: {sent:,} in {elapsed:.1f} s  ->  {sent / elapsed * 3600:,.0f} nudges/hour "
           f"(the global limit allows {global_rate * 3600:,.0f}/hour: {sent / elapsed / global_rate:.0%} of it)")
-    print(f"users nudged: {len(platform_side.sent):,}; duplicates: {duplicates}; missed: {count - len(platform_side.sent)}")
+    nudged = len(platform_side.sent)
+    print(f"users nudged: {nudged:,}; duplicates: {duplicates}; missed: {count - nudged}")
     for store in stores:
         await store.close()
 

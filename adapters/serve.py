@@ -31,9 +31,10 @@ async def housekeeping(bot: Bot, every: float = 3600) -> None:
 
 async def serve(slack: bool, teams: bool, socket_mode: bool, host: str, port: int, stop: asyncio.Event | None = None):
     from adapters.slack.settings import SLACK_SETTINGS
+    from adapters.teams.settings import TEAMS_SETTINGS, bot_framework_config
     from bot.scheduler import SCHEDULER_SETTINGS, Scheduler, ScheduleSettings
 
-    groups = (SCHEDULER_SETTINGS, *((SLACK_SETTINGS,) if slack else ()))
+    groups = (SCHEDULER_SETTINGS, *((SLACK_SETTINGS,) if slack else ()), *((TEAMS_SETTINGS,) if teams else ()))
     values = core_settings(extra_groups=groups)
     file_values = values.pop("file_values")
     schedule = load_settings(SCHEDULER_SETTINGS, file_values=file_values)
@@ -54,7 +55,25 @@ async def serve(slack: bool, teams: bool, socket_mode: bool, host: str, port: in
             limits["global"],
             limits["per_conversation"],
         )
+    teams_messenger = None
+    if teams:
+        from adapters.teams.app import TeamsBot, TeamsMessenger, create_adapter, teams_routes
+
+        teams_values = load_settings(TEAMS_SETTINGS, file_values=file_values)
+        cloud_adapter = create_adapter(bot_framework_config(teams_values))
+        if not teams_values["app_id"]:
+            log.warning(
+                "MICROSOFT_APP_ID is not set: /api/messages accepts UNAUTHENTICATED activities "
+                "(Bot Framework Emulator mode). Never run this way in production."
+            )
+        teams_messenger = TeamsMessenger(
+            cloud_adapter, None, teams_values["app_id"], values["review_channel"], values["reviewers"]
+        )
+        limits = PLATFORM_LIMITS["teams"]
+        messengers["teams"] = RateLimitedMessenger(teams_messenger, limits["global"], limits["per_conversation"])
     bot = await build_bot(values, lambda store: RoutingMessenger(messengers))
+    if teams_messenger is not None:
+        teams_messenger.bot = bot
     jobs = TaskTracker()
     runner = None
     try:
@@ -69,6 +88,8 @@ async def serve(slack: bool, teams: bool, socket_mode: bool, host: str, port: in
                 from adapters.slack.server import slack_routes
 
                 routes += slack_routes(adapter)
+        if teams:
+            routes += teams_routes(cloud_adapter, TeamsBot(bot, values["review_channel"]))
         application = web.Application()
         application.add_routes(routes)
         runner = web.AppRunner(application)

@@ -42,8 +42,13 @@ class CountingPlatform:
 async def seed(store: Store, count: int) -> None:
     prefix = f"slack:T{int(time.time())}:U"  # a fresh set of users on every run
     rows = [
-        {"id": f"{prefix}{n:06d}", "name": "", "created_at": 0.0, "next_nudge_at": MONDAY_NOON_NY - 60,
-         "next_reminder_at": MONDAY_NOON_NY + 90 * 86400}
+        {
+            "id": f"{prefix}{n:06d}",
+            "name": "",
+            "created_at": 0.0,
+            "next_nudge_at": MONDAY_NOON_NY - 60,
+            "next_reminder_at": MONDAY_NOON_NY + 90 * 86400,
+        }
         for n in range(count)
     ]
     async with store.engine.begin() as connection:
@@ -61,9 +66,12 @@ async def main(count: int, global_rate: float, instances: int, database: str | N
     limited = RateLimitedMessenger(platform_side, global_rate, per_conversation_rate=1.0)
     clock = lambda: MONDAY_NOON_NY  # noqa: E731 - a frozen working-hours clock
     schedulers = [
-        Scheduler(Bot(policy, s, limited, BotSettings(), clock=clock),
-                  ScheduleSettings(reminder_every_days=0, batch=200, concurrency=50), clock=clock,
-                  rng=random.Random(n))
+        Scheduler(
+            Bot(policy, s, limited, BotSettings(), clock=clock),
+            ScheduleSettings(reminder_every_days=0, batch=200, concurrency=50),
+            clock=clock,
+            rng=random.Random(n),
+        )
         for n, s in enumerate(stores)
     ]
     started = time.perf_counter()
@@ -71,12 +79,18 @@ async def main(count: int, global_rate: float, instances: int, database: str | N
     elapsed = time.perf_counter() - started
     sent = sum(platform_side.sent.values())
     duplicates = sum(n - 1 for n in platform_side.sent.values() if n > 1)
-    print(f"machine: {platform.machine()}, python {platform.python_version()}, database: "
-          f"{'PostgreSQL' if stores[0].is_postgres else 'SQLite'}")
-    print(f"users due: {count:,}; scheduler instances: {instances}; limits: 1/s per conversation, "
-          f"{global_rate:,.0f}/s global")
-    print(f"sent: {sent:,} in {elapsed:.1f} s  ->  {sent / elapsed * 3600:,.0f} nudges/hour "
-          f"(the global limit allows {global_rate * 3600:,.0f}/hour: {sent / elapsed / global_rate:.0%} of it)")
+    print(
+        f"machine: {platform.machine()}, python {platform.python_version()}, database: "
+        f"{'PostgreSQL' if stores[0].is_postgres else 'SQLite'}"
+    )
+    print(
+        f"users due: {count:,}; scheduler instances: {instances}; limits: 1/s per conversation, "
+        f"{global_rate:,.0f}/s global"
+    )
+    print(
+        f"sent: {sent:,} in {elapsed:.1f} s  ->  {sent / elapsed * 3600:,.0f} nudges/hour "
+        f"(the global limit allows {global_rate * 3600:,.0f}/hour: {sent / elapsed / global_rate:.0%} of it)"
+    )
     nudged = len(platform_side.sent)
     print(f"users nudged: {nudged:,}; duplicates: {duplicates}; missed: {count - nudged}")
     for store in stores:

@@ -1,0 +1,1 @@
+"""Microsoft Teams: botbuilder's CloudAdapter on aiohttp at /api/messages; translation only."""

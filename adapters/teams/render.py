@@ -1,0 +1,110 @@
+"""Reply -> Adaptive Card 1.5 (within Teams' ~28 KB message limit), plus plain-text fallback."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from bot.messages import Choices, Fields, Note, Reply, Text, VerdictBlock
+
+CARD_LIMIT = 28_000  # bytes of the card JSON
+MAX_TEXT = 4000
+STYLES = {"ok": "good", "disclaimer": "accent", "review": "warning", "stop": "attention"}
+COLOURS = {"ok": "Good", "disclaimer": "Accent", "review": "Warning", "stop": "Attention"}
+EMOJI = {"ok": "✅", "disclaimer": "📝", "review": "🟡", "stop": "🛑"}
+
+
+def clip(text: str, limit: int = MAX_TEXT) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def text_block(text: str, **extra) -> dict:
+    return {"type": "TextBlock", "text": clip(text or " "), "wrap": True, **extra}
+
+
+_BOLD = re.compile(r"(?<![*\w])\*(\S(?:[^*\n]*\S)?)\*(?![*\w])")
+_CODE = re.compile(r"^```\n?(.*?)\n?```$", re.DOTALL)
+
+
+def markdown_block(text: str) -> dict:
+    """The core's light markdown (*bold*, _italic_, ```code```) as Teams' TextBlock markdown."""
+    code = _CODE.match(text.strip())
+    if code:
+        return text_block(code.group(1), fontType="Monospace")
+    return text_block(_BOLD.sub(r"**\1**", text))
+
+
+def verdict_container(block: VerdictBlock) -> dict:
+    items = [
+        text_block(
+            f"{EMOJI[block.level]} {block.level.upper()}: {block.summary.split(' ', 1)[-1]}",
+            weight="Bolder",
+            size="Medium",
+            color=COLOURS[block.level],
+        )
+    ]
+    for finding in block.findings:
+        items.append(text_block(f"**{finding.section_title}** ({finding.level})", spacing="Medium"))
+        items.append(text_block(finding.message))
+        if finding.highlights:
+            quoted = ", ".join(f"“{h.text}”" for h in finding.highlights[:5])
+            items.append(text_block(f"Found: {quoted}", isSubtle=True, color=COLOURS[finding.level]))
+    return {"type": "Container", "style": STYLES[block.level], "items": items}
+
+
+def body_and_actions(reply: Reply) -> tuple[list[dict], list[dict]]:
+    body: list[dict] = []
+    actions: list[dict] = []
+    for block in reply.blocks:
+        if isinstance(block, Text):
+            body.append(markdown_block(block.text))
+        elif isinstance(block, Note):
+            body.append(text_block(block.text, isSubtle=True, size="Small"))
+        elif isinstance(block, VerdictBlock):
+            body.append(verdict_container(block))
+        elif isinstance(block, Fields):
+            if block.title:
+                body.append(text_block(block.title, weight="Bolder"))
+            body.append(
+                {"type": "FactSet", "facts": [{"title": clip(k, 200), "value": clip(v, 1000)} for k, v in block.fields]}
+            )
+        elif isinstance(block, Choices):
+            if block.prompt:
+                body.append(text_block(block.prompt))
+            actions.extend(
+                {
+                    "type": "Action.Submit",
+                    "title": clip(c.label, 80),
+                    "data": {"action": c.action, "value": c.value, "label": clip(c.label, 80)},
+                }
+                for c in block.choices
+            )
+    return body, actions
+
+
+def to_card(reply: Reply) -> dict:
+    body, actions = body_and_actions(reply)
+    card = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": "1.5",
+        "body": body or [text_block(" ")],
+        "msteams": {"width": "Full"},
+    }
+    if actions:
+        card["actions"] = actions[:6]  # Teams shows at most six top-level actions
+        if len(actions) > 6:
+            card["body"].append({"type": "ActionSet", "actions": actions[6:]})
+    while len(json.dumps(card, ensure_ascii=False).encode()) > CARD_LIMIT and len(card["body"]) > 1:
+        card["body"].pop(-2 if card["body"][-1].get("type") == "ActionSet" else -1)
+        card["shortened"] = True
+    if card.pop("shortened", False):
+        card["body"].append(text_block("(shortened to fit Teams' message size)", isSubtle=True))
+    return card
+
+
+def settled(card: dict, chosen: str, who: str) -> dict:
+    """The card after one of its buttons was used: no actions left, and who chose what."""
+    body = [b for b in card.get("body", []) if b.get("type") != "ActionSet" and b.get("text", "").strip()]
+    body.append(text_block(f"{who} chose: {chosen}", isSubtle=True))
+    return {**{k: v for k, v in card.items() if k != "actions"}, "body": body}

@@ -78,6 +78,36 @@ def serve(slack, teams, socket_mode, host, port) -> None:
 
 
 @cli.group()
+def teams() -> None:
+    """Microsoft Teams helpers."""
+
+
+@teams.command()
+@click.option("--app-id", envvar="MICROSOFT_APP_ID", help="The Azure Bot's app id (default: MICROSOFT_APP_ID).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="policybot-teams.zip",
+    show_default=True,
+    help="Where to write the zip.",
+)
+@click.option(
+    "--source",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder with manifest.json and the icons (default: deploy/teams of this checkout).",
+)
+def package(app_id, out, source) -> None:
+    """Zip the Teams app manifest and icons for upload (Teams admin center or 'Upload a custom app')."""
+    from adapters.teams.package import MANIFEST_DIR, build_package
+
+    try:
+        click.echo(f"wrote {build_package(app_id or '', out, source or MANIFEST_DIR)}")
+    except (OSError, ValueError) as error:
+        fail(error)
+
+
+@cli.group()
 def review() -> None:
     """The review queue: export examples from overturned appeals, purge old drafts."""
 

@@ -174,3 +174,39 @@ def test_single_tenant_without_a_tenant_names_the_setting():
         bot_framework_config(values)
     gov = bot_framework_config({**values, "tenant_id": "t", "cloud": "gcch"})
     assert gov.CHANNEL_SERVICE == "https://botframework.azure.us"
+
+
+def test_teams_package_zips_the_manifest_with_the_app_id_and_right_sized_icons(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import zipfile
+
+    from adapters.teams.package import png_size
+    from tests.conftest import ROOT
+
+    out = tmp_path / "app.zip"
+    result = subprocess.run(
+        [sys.executable, "-m", "adapters.main", "teams", "package", "--app-id", "abc-123", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ),
+    )
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(out) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        assert manifest["manifestVersion"] == "1.16" and manifest["id"] == "abc-123"
+        assert manifest["bots"][0]["botId"] == "abc-123"
+        titles = {c["title"] for c in manifest["bots"][0]["commandLists"][0]["commands"]}
+        assert titles == {"policy", "quiz", "settings", "help"}
+        assert png_size(archive.read("color.png")) == (192, 192)
+        assert png_size(archive.read("outline.png")) == (32, 32)
+    missing = subprocess.run(
+        [sys.executable, "-m", "adapters.main", "teams", "package", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != "MICROSOFT_APP_ID"},
+    )
+    assert missing.returncode == 2 and "MICROSOFT_APP_ID" in missing.stderr

@@ -69,10 +69,15 @@ def serve(slack, teams, socket_mode, host, port) -> None:
         raise click.UsageError("choose --slack, --teams or both")
     if socket_mode and not slack:
         raise click.UsageError("--socket-mode goes with --slack")
+    from adapters.slack.server import SocketModeDown
+
     try:
         asyncio.run(run_server(slack, teams, socket_mode, host, port))
     except (ConfigError, StoreError) as error:
         fail(error)
+    except SocketModeDown as error:
+        click.echo(f"Error: {error}; exiting so that a supervisor restarts policybot", err=True)
+        sys.exit(error.exit_code)
     except KeyboardInterrupt:
         pass
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
@@ -14,6 +16,7 @@ from bot.config import ConfigError, load_settings
 from bot.core import Bot
 from bot.messenger import RoutingMessenger
 from bot.ratelimit import PLATFORM_LIMITS, RateLimitedMessenger
+from bot.scheduler import SCHEDULER_SETTINGS, Scheduler, ScheduleSettings
 
 log = logging.getLogger("policybot")
 
@@ -29,87 +32,115 @@ async def housekeeping(bot: Bot, every: float = 3600) -> None:
         await asyncio.sleep(every)
 
 
-async def serve(slack: bool, teams: bool, socket_mode: bool, host: str, port: int, stop: asyncio.Event | None = None):
-    from adapters.slack.settings import SLACK_SETTINGS
-    from adapters.teams.settings import TEAMS_SETTINGS, bot_framework_config
-    from bot.scheduler import SCHEDULER_SETTINGS, Scheduler, ScheduleSettings
+@dataclass
+class Platform:
+    """One chat platform in the server: its messenger, and how it attaches to the running bot."""
 
-    groups = (SCHEDULER_SETTINGS, *((SLACK_SETTINGS,) if slack else ()), *((TEAMS_SETTINGS,) if teams else ()))
-    values = core_settings(extra_groups=groups)
+    name: str
+    messenger: object
+    attach: Callable[[Bot, TaskTracker], list[web.RouteDef]]  # routes to serve; may start jobs
+    drain: Callable[[], Awaitable[None]] = field(default=lambda: asyncio.sleep(0))
+
+
+def rate_limited(platform: str, messenger) -> RateLimitedMessenger:
+    limits = PLATFORM_LIMITS[platform]
+    return RateLimitedMessenger(messenger, limits["global"], limits["per_conversation"])
+
+
+def slack_platform(values: dict, file_values: dict, socket_mode: bool) -> Platform:
+    from adapters.slack.app import SlackAdapter, SlackMessenger, web_client
+    from adapters.slack.server import run_socket_mode, slack_routes
+    from adapters.slack.settings import SLACK_SETTINGS
+
+    settings = load_settings(SLACK_SETTINGS, file_values=file_values)
+    if socket_mode and not settings["app_token"]:
+        raise ConfigError("SLACK_APP_TOKEN is required with --socket-mode (an app-level token, xapp-...)")
+    if not socket_mode and not settings["signing_secret"]:
+        raise ConfigError("SLACK_SIGNING_SECRET is required for HTTP mode (or use --socket-mode)")
+    client = web_client(settings["bot_token"], settings["api_url"])
+    adapters: list[SlackAdapter] = []
+
+    def attach(bot: Bot, jobs: TaskTracker) -> list[web.RouteDef]:
+        adapter = SlackAdapter(bot, client, settings["signing_secret"], values["review_channel"])
+        adapters.append(adapter)
+        if socket_mode:
+            jobs.start(run_socket_mode(adapter, settings["app_token"]), "slack-socket-mode")
+            return []
+        return slack_routes(adapter)
+
+    async def drain() -> None:
+        for adapter in adapters:
+            await adapter.tasks.drain()
+
+    messenger = SlackMessenger(client, values["review_channel"], values["reviewers"])
+    return Platform("slack", rate_limited("slack", messenger), attach, drain)
+
+
+def teams_platform(values: dict, file_values: dict) -> Platform:
+    from adapters.teams.app import TeamsBot, TeamsMessenger, create_adapter, teams_routes
+    from adapters.teams.settings import TEAMS_SETTINGS, bot_framework_config
+
+    settings = load_settings(TEAMS_SETTINGS, file_values=file_values)
+    cloud_adapter = create_adapter(bot_framework_config(settings))
+    if not settings["app_id"]:
+        log.warning(
+            "MICROSOFT_APP_ID is not set: /api/messages accepts UNAUTHENTICATED activities "
+            "(Bot Framework Emulator mode). Never run this way in production."
+        )
+    messenger = TeamsMessenger(cloud_adapter, None, settings["app_id"], values["review_channel"], values["reviewers"])
+
+    def attach(bot: Bot, jobs: TaskTracker) -> list[web.RouteDef]:
+        messenger.bot = bot
+        return teams_routes(cloud_adapter, TeamsBot(bot, values["review_channel"]))
+
+    return Platform("teams", rate_limited("teams", messenger), attach)
+
+
+def setting_groups(slack: bool, teams: bool) -> tuple:
+    from adapters.slack.settings import SLACK_SETTINGS
+    from adapters.teams.settings import TEAMS_SETTINGS
+
+    return (SCHEDULER_SETTINGS, *((SLACK_SETTINGS,) if slack else ()), *((TEAMS_SETTINGS,) if teams else ()))
+
+
+async def serve(slack: bool, teams: bool, socket_mode: bool, host: str, port: int, stop: asyncio.Event | None = None):
+    values = core_settings(extra_groups=setting_groups(slack, teams))
     file_values = values.pop("file_values")
     schedule = load_settings(SCHEDULER_SETTINGS, file_values=file_values)
-    slack_values = load_settings(SLACK_SETTINGS, file_values=file_values) if slack else {}
-    if slack and socket_mode and not slack_values.get("app_token"):
-        raise ConfigError("SLACK_APP_TOKEN is required with --socket-mode (an app-level token, xapp-...)")
-    if slack and not socket_mode and not slack_values.get("signing_secret"):
-        raise ConfigError("SLACK_SIGNING_SECRET is required for HTTP mode (or use --socket-mode)")
-    messengers: dict = {}
-    adapter = None
-    if slack:
-        from adapters.slack.app import SlackAdapter, SlackMessenger, web_client
-
-        client = web_client(slack_values["bot_token"], slack_values["api_url"])
-        limits = PLATFORM_LIMITS["slack"]
-        messengers["slack"] = RateLimitedMessenger(
-            SlackMessenger(client, values["review_channel"], values["reviewers"]),
-            limits["global"],
-            limits["per_conversation"],
-        )
-    teams_messenger = None
-    if teams:
-        from adapters.teams.app import TeamsBot, TeamsMessenger, create_adapter, teams_routes
-
-        teams_values = load_settings(TEAMS_SETTINGS, file_values=file_values)
-        cloud_adapter = create_adapter(bot_framework_config(teams_values))
-        if not teams_values["app_id"]:
-            log.warning(
-                "MICROSOFT_APP_ID is not set: /api/messages accepts UNAUTHENTICATED activities "
-                "(Bot Framework Emulator mode). Never run this way in production."
-            )
-        teams_messenger = TeamsMessenger(
-            cloud_adapter, None, teams_values["app_id"], values["review_channel"], values["reviewers"]
-        )
-        limits = PLATFORM_LIMITS["teams"]
-        messengers["teams"] = RateLimitedMessenger(teams_messenger, limits["global"], limits["per_conversation"])
-    bot = await build_bot(values, lambda store: RoutingMessenger(messengers))
-    if teams_messenger is not None:
-        teams_messenger.bot = bot
-    jobs = TaskTracker()
-    runner = None
+    platforms = [
+        *([slack_platform(values, file_values, socket_mode)] if slack else []),
+        *([teams_platform(values, file_values)] if teams else []),
+    ]
+    bot = await build_bot(values, lambda store: RoutingMessenger({p.name: p.messenger for p in platforms}))
+    jobs, runner = TaskTracker(), None
+    stop = stop or asyncio.Event()
     try:
         routes = [web.get("/healthz", lambda request: web.json_response({"ok": True}))]
-        if slack:
-            adapter = SlackAdapter(bot, client, slack_values["signing_secret"], values["review_channel"])
-            if socket_mode:
-                from adapters.slack.server import run_socket_mode
-
-                jobs.start(run_socket_mode(adapter, slack_values["app_token"]), "slack-socket-mode")
-            else:
-                from adapters.slack.server import slack_routes
-
-                routes += slack_routes(adapter)
-        if teams:
-            routes += teams_routes(cloud_adapter, TeamsBot(bot, values["review_channel"]))
+        for platform in platforms:
+            routes += platform.attach(bot, jobs)
         application = web.Application()
         application.add_routes(routes)
         runner = web.AppRunner(application)
         await runner.setup()
         await web.TCPSite(runner, host, port).start()
-        log.info("serving on http://%s:%s (slack=%s socket_mode=%s teams=%s)", host, port, slack, socket_mode, teams)
+        log.info("serving on http://%s:%s (%s)", host, port, ", ".join(p.name for p in platforms))
         jobs.start(housekeeping(bot), "housekeeping")
-        stop = stop or asyncio.Event()
-        scheduler = Scheduler(bot, ScheduleSettings(**schedule))
-        jobs.start(scheduler.run(stop), "scheduler")
-        waiter = asyncio.ensure_future(stop.wait())
-        done, _ = await asyncio.wait([waiter, *jobs.tasks], return_when=asyncio.FIRST_COMPLETED)
-        for task in done:
-            if task is not waiter and task.exception():
-                raise task.exception()
+        jobs.start(Scheduler(bot, ScheduleSettings(**schedule)).run(stop), "scheduler")
+        await wait_until_stopped(stop, jobs)
     finally:
         for task in list(jobs.tasks):
             task.cancel()
-        if adapter is not None:
-            await adapter.tasks.drain()
+        for platform in platforms:
+            await platform.drain()
         if runner is not None:
             await runner.cleanup()
         await bot.store.close()
+
+
+async def wait_until_stopped(stop: asyncio.Event, jobs: TaskTracker) -> None:
+    """Until asked to stop, or until a background job fails (its error is raised)."""
+    waiter = asyncio.ensure_future(stop.wait())
+    done, _ = await asyncio.wait([waiter, *jobs.tasks], return_when=asyncio.FIRST_COMPLETED)
+    for task in done:
+        if task is not waiter and not task.cancelled() and task.exception():
+            raise task.exception()

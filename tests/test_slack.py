@@ -309,3 +309,18 @@ def test_serve_without_a_token_names_the_setting(tmp_path):
         timeout=60,
     )
     assert result.returncode == 2 and "SLACK_BOT_TOKEN is required" in result.stderr
+
+
+async def test_socket_mode_exits_non_zero_when_the_connection_stays_down(policy, store):
+    from adapters.slack.server import SocketModeDown
+
+    fake = await FakeSlack().start()
+    client = web_client(BOT_TOKEN, fake.api_url)
+    adapter = SlackAdapter(Bot(policy, store, SlackMessenger(client, "", ()), BotSettings()), client, None)
+    runner = asyncio.create_task(run_socket_mode(adapter, APP_TOKEN, stale_after=2, check_every=0.2))
+    await fake.wait_for(lambda: any(m == "apps.connections.open" for m, _ in fake.calls))
+    await asyncio.sleep(0.5)
+    await fake.stop()  # Slack goes away and does not come back
+    with pytest.raises(SocketModeDown) as stopped:
+        await asyncio.wait_for(runner, timeout=30)
+    assert stopped.value.exit_code == 3

@@ -210,3 +210,66 @@ def test_teams_package_zips_the_manifest_with_the_app_id_and_right_sized_icons(t
         env={k: v for k, v in os.environ.items() if k != "MICROSOFT_APP_ID"},
     )
     assert missing.returncode == 2 and "MICROSOFT_APP_ID" in missing.stderr
+
+
+async def test_serve_slack_and_teams_in_one_process(tmp_path):
+    import asyncio
+    import os
+    import sys
+
+    from tests.conftest import ROOT
+    from tests.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, dm_event, event_body, sign
+    from tests.test_slack import free_port
+
+    slack, connector, port = await FakeSlack().start(), await FakeConnector().start(), free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("MICROSOFT_")},
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "POLICYBOT_DATABASE": str(tmp_path / "both.sqlite3"),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "adapters.main",
+        "serve",
+        "--slack",
+        "--teams",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(100):
+                try:
+                    async with http.get(f"{base}/healthz") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    await asyncio.sleep(0.1)
+            body = event_body(dm_event("The door code is 4471#", user="UBOTH", channel="DUBOTH"), "Ev-both")
+            async with http.post(
+                f"{base}/slack/events", data=body, headers={"Content-Type": "application/json", **sign(body)}
+            ) as response:
+                assert response.status == 200
+            async with http.post(
+                f"{base}/api/messages", json=activity(connector.service_url, "dana", "policy disclaimer")
+            ) as response:
+                assert response.status in (200, 201)
+        assert await slack.wait_for(lambda: slack.posted("DUBOTH"))
+        cards = await connector.wait_for(lambda: connector.cards_to("a:conv-dana"))
+        assert "3. Disclaimers" in texts(cards[0])
+    finally:
+        process.terminate()
+        _, stderr = await process.communicate()
+        await slack.stop()
+        await connector.stop()
+    assert b"UNAUTHENTICATED" in stderr  # the loud warning without an app id

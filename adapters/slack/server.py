@@ -23,8 +23,11 @@ def slack_routes(adapter: SlackAdapter) -> list[web.RouteDef]:
     return [web.post("/slack/events", events)]
 
 
-class SocketModeExit(SystemExit):
-    """The Socket Mode connection stayed down: exit non-zero so a supervisor restarts us."""
+class SocketModeDown(Exception):
+    """The Socket Mode connection stayed down: `policybot serve` exits with status 3 so that a
+    supervisor restarts it."""
+
+    exit_code = 3
 
 
 async def run_socket_mode(adapter: SlackAdapter, app_token: str, stale_after: float = 120, check_every: float = 5):
@@ -47,6 +50,6 @@ async def run_socket_mode(adapter: SlackAdapter, app_token: str, stale_after: fl
             except Exception as error:  # any failure here means: still down
                 log.warning("socket mode reconnect failed: %r", error)
             if time.monotonic() - down_since > stale_after:
-                raise SocketModeExit(3)
+                raise SocketModeDown(f"no Socket Mode connection for {stale_after:.0f} seconds")
     finally:
         await handler.close_async()

@@ -4,7 +4,6 @@ on demand), response_url endpoints, and a Socket Mode websocket."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import hmac
 import json
@@ -13,6 +12,8 @@ from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode
 
 from aiohttp import WSMsgType, web
+
+from tests.localhost import Recorder, start_app
 
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
@@ -26,7 +27,7 @@ class FakeSlack:
         self.rate_limited: dict[str, int] = {}  # method -> how many 429s to answer first
         self.socket_acks: list[dict] = []
         self.socket_queue: asyncio.Queue = asyncio.Queue()
-        self.changed = asyncio.Condition()
+        self.recorder = Recorder()
         self.runner: web.AppRunner | None = None
         self.port = 0
 
@@ -39,11 +40,7 @@ class FakeSlack:
                 web.get("/socket", self.socket),
             ]
         )
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
+        self.runner, self.port = await start_app(app)
         return self
 
     async def stop(self) -> None:
@@ -58,9 +55,8 @@ class FakeSlack:
         return f"http://127.0.0.1:{self.port}/respond/{key}"
 
     async def record(self, kind: list, item) -> None:
-        async with self.changed:
-            kind.append(item)
-            self.changed.notify_all()
+        kind.append(item)
+        await self.recorder.notify()
 
     async def api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -111,15 +107,7 @@ class FakeSlack:
         return ws
 
     async def wait_for(self, predicate: Callable[[], object], timeout: float = 10) -> object:
-        async with self.changed:
-            deadline = time.monotonic() + timeout
-            while not (result := predicate()):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"timed out; calls: {self.calls!r}"[-1500:])
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.changed.wait(), remaining)
-            return result
+        return await self.recorder.wait_for(predicate, timeout, lambda: f"calls: {self.calls!r}"[-1500:])
 
     def posted(self, channel: str | None = None) -> list[dict]:
         return [p for m, p in self.calls if m == "chat.postMessage" and channel in (None, p.get("channel"))]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import time
 import uuid
 
 from aiohttp import web
+
+from tests.localhost import Recorder, start_app
 
 TENANT = "tenant-1"
 
@@ -15,18 +14,14 @@ TENANT = "tenant-1"
 class FakeConnector:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, dict]] = []  # (method, path, body)
-        self.changed = asyncio.Condition()
+        self.recorder = Recorder()
         self.runner: web.AppRunner | None = None
         self.port = 0
 
     async def start(self) -> FakeConnector:
         app = web.Application()
         app.add_routes([web.route("*", "/{tail:.*}", self.record)])
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
+        self.runner, self.port = await start_app(app)
         return self
 
     async def stop(self) -> None:
@@ -39,9 +34,8 @@ class FakeConnector:
 
     async def record(self, request: web.Request) -> web.Response:
         body = await request.json() if request.can_read_body else {}
-        async with self.changed:
-            self.calls.append((request.method, request.path, body))
-            self.changed.notify_all()
+        self.calls.append((request.method, request.path, body))
+        await self.recorder.notify()
         return web.json_response({"id": f"resp-{uuid.uuid4().hex[:8]}"})
 
     def sent_to(self, conversation: str) -> list[dict]:
@@ -52,15 +46,7 @@ class FakeConnector:
         return [a["content"] for b in self.sent_to(conversation) for a in b.get("attachments") or []]
 
     async def wait_for(self, predicate, timeout: float = 10):
-        async with self.changed:
-            deadline = time.monotonic() + timeout
-            while not (result := predicate()):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"timed out; calls: {[(m, p) for m, p, _ in self.calls]}")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.changed.wait(), remaining)
-            return result
+        return await self.recorder.wait_for(predicate, timeout, lambda: f"calls: {[(m, p) for m, p, _ in self.calls]}")
 
 
 def activity(

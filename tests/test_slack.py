@@ -27,6 +27,7 @@ from tests.fake_slack import (
     event_body,
     sign,
 )
+from tests.localhost import start_app, start_serve
 
 REVIEW_CHANNEL = "CREVIEW"
 
@@ -70,11 +71,7 @@ async def slack(policy, store):
     adapter = SlackAdapter(bot, client, SIGNING_SECRET, REVIEW_CHANNEL)
     app = web.Application()
     app.add_routes(slack_routes(adapter))
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
+    runner, port = await start_app(app)
     async with aiohttp.ClientSession() as http:
         yield Running(fake, adapter, f"http://127.0.0.1:{port}/slack/events", http)
     await adapter.tasks.drain()
@@ -232,22 +229,10 @@ def test_text_is_escaped_for_mrkdwn():
     assert blocks[0]["text"]["text"] == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 async def test_policybot_serve_slack_as_a_process(tmp_path):
     import os
-    import sys
-
-    from tests.conftest import ROOT
 
     fake = await FakeSlack().start()
-    port = free_port()
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -255,39 +240,18 @@ async def test_policybot_serve_slack_as_a_process(tmp_path):
         "SLACK_API_URL": fake.api_url,
         "POLICYBOT_DATABASE": str(tmp_path / "serve.sqlite3"),
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "adapters.main",
-        "serve",
-        "--slack",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
+    process, base = await start_serve("--slack", env=env)
     try:
+        body = event_body(dm_event("Her cell is 608-555-0143", user="UPROC", channel="DUPROC"), "Ev-proc")
         async with aiohttp.ClientSession() as http:
-            for _ in range(100):
-                try:
-                    async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                        if response.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    await asyncio.sleep(0.1)
-            body = event_body(dm_event("Her cell is 608-555-0143", user="UPROC", channel="DUPROC"), "Ev-proc")
             headers = {"Content-Type": "application/json", **sign(body)}
-            async with http.post(f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers) as response:
+            async with http.post(f"{base}/slack/events", data=body, headers=headers) as response:
                 assert response.status == 200
         posted = await fake.wait_for(lambda: fake.posted("DUPROC"))
         assert "STOP" in json.dumps(posted[0]["blocks"]) and "608-555-0143" not in json.dumps(posted[0]["blocks"][:1])
     finally:
         process.terminate()
-        await process.wait()
+        await process.communicate()
         await fake.stop()
 
 

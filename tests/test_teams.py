@@ -15,6 +15,7 @@ from adapters.teams.settings import BotFrameworkConfig
 from bot.core import Bot, BotSettings
 from bot.messages import Choice, Choices, Fields, Reply, Text
 from tests.fake_teams import TENANT, FakeConnector, activity, submit
+from tests.localhost import start_app, start_serve
 
 RITA = f"teams:{TENANT}:aad-rita"
 
@@ -44,11 +45,7 @@ async def start_teams(policy, store, config: BotFrameworkConfig):
     messenger.bot = bot
     app = web.Application()
     app.add_routes(teams_routes(adapter, TeamsBot(bot)))
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
+    runner, port = await start_app(app)
     return fake, runner, bot, f"http://127.0.0.1:{port}/api/messages"
 
 
@@ -213,15 +210,11 @@ def test_teams_package_zips_the_manifest_with_the_app_id_and_right_sized_icons(t
 
 
 async def test_serve_slack_and_teams_in_one_process(tmp_path):
-    import asyncio
     import os
-    import sys
 
-    from tests.conftest import ROOT
     from tests.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, dm_event, event_body, sign
-    from tests.test_slack import free_port
 
-    slack, connector, port = await FakeSlack().start(), await FakeConnector().start(), free_port()
+    slack, connector = await FakeSlack().start(), await FakeConnector().start()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("MICROSOFT_")},
         "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -229,40 +222,15 @@ async def test_serve_slack_and_teams_in_one_process(tmp_path):
         "SLACK_API_URL": slack.api_url,
         "POLICYBOT_DATABASE": str(tmp_path / "both.sqlite3"),
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "adapters.main",
-        "serve",
-        "--slack",
-        "--teams",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
+    process, base = await start_serve("--slack", "--teams", env=env)
     try:
         async with aiohttp.ClientSession() as http:
-            for _ in range(100):
-                try:
-                    async with http.get(f"{base}/healthz") as response:
-                        if response.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    await asyncio.sleep(0.1)
             body = event_body(dm_event("The door code is 4471#", user="UBOTH", channel="DUBOTH"), "Ev-both")
-            async with http.post(
-                f"{base}/slack/events", data=body, headers={"Content-Type": "application/json", **sign(body)}
-            ) as response:
+            headers = {"Content-Type": "application/json", **sign(body)}
+            async with http.post(f"{base}/slack/events", data=body, headers=headers) as response:
                 assert response.status == 200
-            async with http.post(
-                f"{base}/api/messages", json=activity(connector.service_url, "dana", "policy disclaimer")
-            ) as response:
+            message = activity(connector.service_url, "dana", "policy disclaimer")
+            async with http.post(f"{base}/api/messages", json=message) as response:
                 assert response.status in (200, 201)
         assert await slack.wait_for(lambda: slack.posted("DUBOTH"))
         cards = await connector.wait_for(lambda: connector.cards_to("a:conv-dana"))

@@ -27,6 +27,7 @@ class Policy:
         self.rules: list[Rule] = built.rules
         self.questions: list[Question] = built.questions
         self.max_draft_chars = int(built.meta.get("max_draft_chars") or DEFAULT_MAX_DRAFT_CHARS)
+        self._supersedes = {rule.id: set(rule.supersedes) for rule in self.rules if rule.supersedes}
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Policy:
@@ -70,6 +71,7 @@ class Policy:
 
     def _assess(self, scan: Scan, context: Context) -> Assessment:
         findings = [f for rule in self.rules if (f := self._apply(rule, scan, context))]
+        findings = _drop_superseded(findings, self._supersedes)
         findings.sort(key=lambda f: (-f.verdict, f.start))
         verdict = max((f.verdict for f in findings), default=Verdict.OK)
         found = {c for f in findings if f.verdict > Verdict.OK for c in f.categories}
@@ -154,6 +156,15 @@ def _score(words: set[str], section: Section) -> float:
             prefix = sum(1 for t in tokens if t != word and len(word) >= 4 and t.startswith(word[:-1]))
             score += weight * (min(exact, 5) + 0.5 * min(prefix, 5))
     return score
+
+
+def _drop_superseded(findings: list[Finding], supersedes: dict[str, set[str]]) -> list[Finding]:
+    """A rule may replace others' findings (a title endorsement needs no separate disclaimer), and
+    once a draft must not be posted at all, advice to add a disclaimer is moot."""
+    fired = {f.rule for f in findings}
+    dropped = {other for rule in fired for other in supersedes.get(rule, ())}
+    stop = any(f.verdict is Verdict.STOP for f in findings)
+    return [f for f in findings if f.rule not in dropped and not (stop and f.verdict is Verdict.DISCLAIMER)]
 
 
 def _applies(account: str, on_duty: bool | None, context: Context) -> bool:

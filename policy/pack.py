@@ -32,6 +32,7 @@ RULE_KEYS = {
     "fix",
     "examples",
     "disabled",
+    "supersedes",
 }
 TERM_KEYS = {"phrases", "patterns", "cues", "validate", "mask"}
 FIXES = ("none", "mask", "add_disclaimer")
@@ -85,6 +86,7 @@ class Rule:
     pass_examples: tuple[str, ...]
     path: Path
     line: int
+    supersedes: tuple[str, ...] = ()  # rules whose findings this one replaces when both fire
 
 
 @dataclass
@@ -318,6 +320,9 @@ class _Builder:
             if not all(c in CATEGORIES for c in extra_categories):
                 bad("'also' names an unknown category")
             also.append((extra_account, extra_duty, extra_categories))
+        supersedes = value.get("supersedes") or []
+        if not isinstance(supersedes, list) or not all(isinstance(s, str) for s in supersedes):
+            bad("'supersedes' must be a list of rule ids")
         examples = value.get("examples") or {}
         if not isinstance(examples, dict) or set(examples) - {"flag", "pass"}:
             bad("'examples' holds 'flag' and 'pass' lists")
@@ -341,6 +346,7 @@ class _Builder:
             tuple(examples.get("pass") or ()),
             item.path,
             line,
+            tuple(supersedes),
         )
 
     @staticmethod

@@ -8,10 +8,26 @@ from policy import DraftError, Verdict
 
 
 def test_verdict_is_the_most_severe_finding(policy):
-    text = "As a county engineer I think we should fix roads. The door code is 4471#"
-    assessment = policy.check(text)
+    text = "As a county engineer I think we should fix roads. Call the office, (217) 555-0148, for details"
+    assert policy.check(text).verdict is Verdict.STOP
+    review = "As a county engineer I think we should fix roads. Email me at my personal Gmail about your permit"
+    assessment = policy.check(review)
+    assert assessment.verdict is Verdict.REVIEW
+    assert {f.rule for f in assessment.findings} >= {"rec.official_content", "disc.personal_disclaimer"}
+
+
+def test_disclaimer_advice_is_dropped_when_a_draft_must_not_be_posted(policy):
+    assessment = policy.check("As a county engineer I think we should fix roads. The door code is 4471#")
     assert assessment.verdict is Verdict.STOP
-    assert {f.rule for f in assessment.findings} >= {"sec.credentials", "disc.personal_disclaimer"}
+    assert "disc.personal_disclaimer" not in {f.rule for f in assessment.findings}
+    assert policy.disclaimer not in assessment.fixed
+
+
+def test_a_title_endorsement_supersedes_the_disclaimer_finding(policy):
+    assessment = policy.check("As a county inspector I think Ace Roofing is the best roofer in town, hire them.")
+    rules = {f.rule for f in assessment.findings}
+    assert "end.title_endorsement" in rules and "disc.personal_disclaimer" not in rules
+    assert assessment.categories == ("endorsement",)
 
 
 def test_context_changes_the_verdict(policy):

@@ -39,7 +39,28 @@ async def open_store(setting: str | None) -> Store:
     return await Store.open(path)
 
 
+# Libraries that log request bodies (drafts!) at DEBUG: never below WARNING.
+CHATTY_LOGGERS = (
+    "slack_bolt",
+    "slack_sdk",
+    "policybot.slack.bolt",
+    "botbuilder",
+    "botframework",
+    "msrest",
+    "sqlalchemy",
+    "aiosqlite",
+    "asyncpg",
+    "aiohttp.client",
+)
+
+
+def quiet_libraries() -> None:
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 async def build_bot(values: dict[str, Any], messenger: Callable[[Store], Messenger]) -> Bot:
+    quiet_libraries()
     logging.basicConfig(
         level=values.get("log_level") or "INFO", format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )

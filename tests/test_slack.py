@@ -288,3 +288,16 @@ async def test_socket_mode_exits_non_zero_when_the_connection_stays_down(policy,
     with pytest.raises(SocketModeDown) as stopped:
         await asyncio.wait_for(runner, timeout=30)
     assert stopped.value.exit_code == 3
+
+
+async def test_no_draft_text_reaches_the_logs_even_at_debug(slack, caplog):
+    import logging
+
+    from bot.app import quiet_libraries
+
+    quiet_libraries()
+    caplog.set_level(logging.DEBUG)
+    secret = "Quetzal harbor lanyard"
+    await slack.dm(f"Leaked memo: {secret} is closing", "Ev-privacy", user="UPRIV")
+    assert "draft checked" in caplog.text or "route=draft" in caplog.text
+    assert secret not in caplog.text

@@ -98,6 +98,18 @@ def draft_from(turn: Turn) -> dict | None:
     return payload if isinstance(payload.get("d"), str) else None
 
 
+def _first_of_each(text: str, spans) -> list[tuple[int, int]]:
+    """One highlight per distinct wording: "permit" found three times is shown once."""
+    seen: set[str] = set()
+    kept = []
+    for start, end in spans:
+        words = text[start:end].lower()
+        if words not in seen:
+            seen.add(words)
+            kept.append((start, end))
+    return kept
+
+
 def verdict_reply(turn: Turn, text: str, assessment: Assessment, known: bool = True) -> Reply:
     level = assessment.verdict.label
     findings = tuple(
@@ -107,7 +119,7 @@ def verdict_reply(turn: Turn, text: str, assessment: Assessment, known: bool = T
             f.message,
             f.section.id,
             f.section.title,
-            tuple(Highlight(text[s:e], s, e) for s, e in f.spans),
+            tuple(Highlight(text[s:e], s, e) for s, e in _first_of_each(text, f.spans)),
         )
         for f in assessment.findings
         if f.verdict.label != "ok"

@@ -94,7 +94,7 @@ class Policy:
         for account, on_duty, extra in rule.also:
             if _applies(account, on_duty, context):
                 categories.extend(c for c in extra if c not in categories)
-        original = tuple(sorted({scan.original_span(s) for s in spans}))
+        original = _merge(sorted({scan.original_span(s) for s in spans}))
         return Finding(
             rule.id,
             rule.verdict,
@@ -156,6 +156,17 @@ def _score(words: set[str], section: Section) -> float:
             prefix = sum(1 for t in tokens if t != word and len(word) >= 4 and t.startswith(word[:-1]))
             score += weight * (min(exact, 5) + 0.5 * min(prefix, 5))
     return score
+
+
+def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Overlapping or touching spans become one."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
 
 
 def _drop_superseded(findings: list[Finding], supersedes: dict[str, set[str]]) -> list[Finding]:

@@ -104,6 +104,21 @@ class Bot:
         self.awaiting: dict[str, Handler] = {**drafts.AWAITING, **reviews.AWAITING}
         self._check_draft = drafts.check
 
+    async def learn_timezone(self, user_id: str, zone: str | None) -> None:
+        """Record the time zone a platform reports for a user, unless they chose one themselves."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        if not zone:
+            return
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return
+        record = await self.store.get_user(user_id)
+        if record.timezone is None:
+            record.timezone = zone
+            await self.store.save_user(record)
+
     @property
     def reviewers(self) -> set[str]:
         return set(self.settings.reviewers) | self.extra_reviewers

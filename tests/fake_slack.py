@@ -36,6 +36,7 @@ class FakeSlack:
         app.add_routes(
             [
                 web.post("/api/{method}", self.api),
+                web.get("/api/{method}", self.api),
                 web.post("/respond/{key}", self.respond),
                 web.get("/socket", self.socket),
             ]
@@ -81,6 +82,7 @@ class FakeSlack:
             "conversations.open": lambda: {"channel": {"id": "D" + str(params.get("users", "X"))}},
             "chat.postMessage": lambda: {"ts": f"{time.time():.6f}", "channel": params.get("channel")},
             "apps.connections.open": lambda: {"url": f"ws://127.0.0.1:{self.port}/socket"},
+            "users.info": lambda: {"user": {"id": params.get("user"), "tz": "America/Chicago"}},
         }
         return web.json_response({"ok": True, **answers.get(method, dict)()})
 

@@ -301,3 +301,13 @@ async def test_no_draft_text_reaches_the_logs_even_at_debug(slack, caplog):
     await slack.dm(f"Leaked memo: {secret} is closing", "Ev-privacy", user="UPRIV")
     assert "draft checked" in caplog.text or "route=draft" in caplog.text
     assert secret not in caplog.text
+
+
+async def test_the_users_slack_time_zone_is_learned_once(slack):
+    await slack.dm("Go vote! Polls close at 8.", "Ev-tz-1", user="UTZ")
+    await slack.fake.wait_for(lambda: any(m == "users.info" for m, _ in slack.fake.calls))
+    await slack.adapter.tasks.drain()
+    assert (await slack.adapter.bot.store.get_user("slack:T1:UTZ")).timezone == "America/Chicago"
+    await slack.dm("Polls close at 8.", "Ev-tz-2", user="UTZ")
+    await slack.adapter.tasks.drain()
+    assert [m for m, _ in slack.fake.calls].count("users.info") == 1

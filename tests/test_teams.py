@@ -241,3 +241,10 @@ async def test_serve_slack_and_teams_in_one_process(tmp_path):
         await slack.stop()
         await connector.stop()
     assert b"UNAUTHENTICATED" in stderr  # the loud warning without an app id
+
+
+async def test_the_users_teams_time_zone_is_learned(teams):
+    body = activity(teams.fake.service_url, "tz", "help")
+    body["localTimezone"] = "America/Denver"
+    assert await teams.post(body) in (200, 201)
+    assert (await teams.bot.store.get_user(f"teams:{TENANT}:aad-tz")).timezone == "America/Denver"

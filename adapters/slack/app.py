@@ -142,6 +142,11 @@ class SlackAdapter:
     async def answer(self, incoming: Incoming, channel: str) -> None:
         reply = await self.bot.handle(incoming)
         await self.client.chat_postMessage(channel=channel, **message(reply))
+        record = await self.bot.store.get_user(incoming.user.id)
+        if record.timezone is None:  # nudges go out in the user's own working hours
+            member = incoming.user.id.rsplit(":", 1)[-1]
+            info = await self.client.users_info(user=member)
+            await self.bot.learn_timezone(incoming.user.id, (info.get("user") or {}).get("tz"))
 
     async def answer_by(self, incoming: Incoming, respond) -> None:
         reply = await self.bot.handle(incoming)

@@ -75,6 +75,7 @@ class TeamsBot(ActivityHandler):
         in_channel = bool(activity.conversation and activity.conversation.conversation_type == "channel")
         if not in_channel:
             await self.remember(turn_context, user.id)
+            await self.bot.learn_timezone(user.id, activity.local_timezone)
         value = activity.value if isinstance(activity.value, dict) else None
         if value and "action" in value:
             incoming = Incoming(

@@ -90,6 +90,7 @@ def to_card(reply: Reply) -> dict:
         "version": "1.5",
         "body": body or [text_block(" ")],
         "msteams": {"width": "Full"},
+        "fallbackText": clip(reply.plain(), 2000),  # for clients that cannot show cards
     }
     if actions:
         card["actions"] = actions[:6]  # Teams shows at most six top-level actions

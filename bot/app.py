@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -66,4 +67,5 @@ async def build_bot(values: dict[str, Any], messenger: Callable[[Store], Messeng
     )
     policy = load_pack(values.get("pack"))
     store = await open_store(values.get("database"))
+    await store.purge_drafts(time.time())  # review drafts past their retention time
     return Bot(policy, store, messenger(store), BotSettings.from_values(values))

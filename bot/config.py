@@ -36,7 +36,10 @@ class Setting:
 
 
 def positive_int(value: str) -> int:
-    number = int(value)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"must be a whole number of at least 1, not {value!r}") from None
     if number < 1:
         raise ValueError("must be a whole number of at least 1")
     return number
@@ -67,7 +70,10 @@ def timezone(value: str) -> str:
 
 def hours(value: str) -> tuple[int, int]:
     start, _, end = str(value).partition("-")
-    first, last = int(start), int(end)
+    try:
+        first, last = int(start), int(end)
+    except ValueError:
+        raise ValueError("must look like 9-17 (start hour before end hour, 0 to 24)") from None
     if not 0 <= first < last <= 24:
         raise ValueError("must look like 9-17 (start hour before end hour, 0 to 24)")
     return first, last

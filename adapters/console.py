@@ -19,6 +19,7 @@ from bot.messages import Choice, Choices, Fields, Incoming, Note, Reply, Text, U
 from bot.messenger import REVIEWERS_INBOX, InboxMessenger
 
 COLOURS = {"ok": "green", "disclaimer": "cyan", "review": "yellow", "stop": "red"}
+EMOJI = {"ok": "✅", "disclaimer": "📝", "review": "🟡", "stop": "🛑"}
 _MARKUP = re.compile(r"(?<!\w)[*_](\S(?:.*?\S)?)[*_](?!\w)")
 
 
@@ -33,7 +34,8 @@ def render(reply: Reply, colour: bool) -> tuple[str, list[Choice]]:
         elif isinstance(block, Note):
             lines.append(style(block.text, dim=True))
         elif isinstance(block, VerdictBlock):
-            lines.append(style(f"{block.level.upper()}: {block.summary}", fg=COLOURS[block.level], bold=True))
+            headline = f"{EMOJI[block.level]} {block.level.upper()}: {block.summary}"
+            lines.append(style(headline, fg=COLOURS[block.level], bold=True))
             for finding in block.findings:
                 lines.append(f"  - [{finding.level}] {finding.section_title}: {finding.message}")
                 if finding.highlights:

@@ -124,7 +124,7 @@ def verdict_reply(turn: Turn, text: str, assessment: Assessment, known: bool = T
         for f in assessment.findings
         if f.verdict.label != "ok"
     )
-    reply = Reply([VerdictBlock(level, f"{texts.EMOJI[level]} {texts.SUMMARIES[level]}", findings)])
+    reply = Reply([VerdictBlock(level, texts.SUMMARIES[level], findings)])
     context = assessment.context
     reply.add(Note(f"checked as: {context.describe()}" + ("" if known else " (it made no difference here)")))
     if level == "disclaimer":

@@ -18,7 +18,6 @@ SUMMARIES = {
     "review": "Have this reviewed before posting.",
     "stop": "Don't post this.",
 }
-EMOJI = {"ok": "✅", "disclaimer": "📝", "review": "🟡", "stop": "🛑"}
 
 ASK_CONTEXT = "Before I answer: the verdict depends on where you post and whether you are on duty. Which is it?"
 CONTEXT_SAVED = "Got it: I'll remember *{context}* as your default. You can change it with the button under a verdict or in `settings`."

@@ -32,7 +32,7 @@ def test_a_scripted_session_checks_looks_up_and_quizzes(tmp_path):
     )
     out = result.stdout
     assert result.returncode == 0, result.stderr
-    assert "STOP: 🛑 Don't post this." in out and "9. Security (OPSEC)" in out
+    assert "🛑 STOP: Don't post this." in out and "9. Security (OPSEC)" in out
     assert "3. Disclaimers" in out
     assert "Question 1 of 3" in out and "Policy section:" in out and "Question 2 of 3" in out
 

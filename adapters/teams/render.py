@@ -37,7 +37,7 @@ def markdown_block(text: str) -> dict:
 def verdict_container(block: VerdictBlock) -> dict:
     items = [
         text_block(
-            f"{EMOJI[block.level]} {block.level.upper()}: {block.summary.split(' ', 1)[-1]}",
+            f"{EMOJI[block.level]} {block.level.upper()}: {block.summary}",
             weight="Bolder",
             size="Medium",
             color=COLOURS[block.level],

@@ -101,3 +101,27 @@ def proper_pair(shadow_hit: str, original_hit: str, allowed: frozenset[str]) -> 
 
 
 VALIDATORS["proper_pair"] = proper_pair
+
+
+def secret_value(shadow_hit: str, original_hit: str, allowed: frozenset[str]) -> bool:
+    """The word after "password" looks like a secret: 6+ characters mixing letters, digits or symbols."""
+    value = original_hit.split()[-1].strip("'\"`.?!:")
+    classes = sum(
+        (
+            any(c.islower() for c in value),
+            any(c.isupper() for c in value),
+            any(c.isdigit() for c in value),
+            any(not c.isalnum() for c in value),
+        )
+    )
+    return len(value) >= 6 and classes >= 2 and any(c.isdigit() or not c.isalnum() for c in value)
+
+
+def capitalized(shadow_hit: str, original_hit: str, allowed: frozenset[str]) -> bool:
+    """The hit starts with a capitalised word (a name), not a sentence's first common word."""
+    first = original_hit.split()[0]
+    return first[:1].isupper() and first.lower() not in _SMALL_WORDS | {"someone", "somebody", "everyone", "anyone"}
+
+
+VALIDATORS["secret_value"] = secret_value
+VALIDATORS["capitalized"] = capitalized

@@ -120,7 +120,8 @@ class Shadow:
                 chars.append(folded)
                 positions.extend([index] * len(folded))
             text, origin = "".join(chars), positions
-        # Case is kept until leetspeak is folded: "Maps4All" is a password, not leetspeak.
+        # Case is kept until leetspeak is folded: "Maps4All" (an inner capital) is a password,
+        # "D0nate" is leetspeak.
         text = _LEET_TOKEN.sub(_unleet, text).lower()
         if _SPACED.search(text):
             text, origin = _rewrite(text, origin, _SPACED, _join_spaced)
@@ -139,8 +140,8 @@ class Shadow:
 
 def _unleet(match: re.Match) -> str:
     token = match.group()
-    mixed_case = any(c.islower() for c in token) and any(c.isupper() for c in token)
-    return token if mixed_case else token.translate(LEET)
+    inner_capital = any(c.isupper() for c in token[1:]) and any(c.islower() for c in token)
+    return token if inner_capital else token.translate(LEET)
 
 
 def _join_spaced(piece: str) -> list[tuple[str, int]]:

@@ -82,6 +82,8 @@ _LEET_TOKEN = re.compile(r"[a-zA-Z0-9@$]*[a-zA-Z][0-9@$]+[a-zA-Z][a-zA-Z0-9@$]*"
 # Three or more single letters (or four digits) separated by one space, dot, dash or star:
 # "d o n a t e", "s-s-n", "5 1 2 4".
 _SPACED = re.compile(r"(?<![\w])(?:(?:[a-z][ .\-*_]){2,}[a-z]|(?:\d ){1,}\d)(?![\w])")
+_BLANKS = re.compile(r"[ \t]{2,}")
+_SPACED_SHORT = re.compile(r"(?<![\w])(?:(?:[a-z][ .\-*_]){1,}[a-z]|(?:\d ){1,}\d)(?![\w])")
 _DIGIT_WORD = "|".join(DIGIT_WORDS)
 _DIGIT_RUN = re.compile(rf"\b(?:{_DIGIT_WORD})(?:[\s,.\-]+(?:{_DIGIT_WORD})\b){{2,}}")
 _DIGIT_WORD_RE = re.compile(rf"\b({_DIGIT_WORD})\b|[\s,.\-]+")
@@ -124,7 +126,11 @@ class Shadow:
         # "D0nate" is leetspeak.
         text = _LEET_TOKEN.sub(_unleet, text).lower()
         if _SPACED.search(text):
-            text, origin = _rewrite(text, origin, _SPACED, _join_spaced)
+            # A text written s p a c e d out joins its two-letter words too ("i s").
+            spaced = _SPACED_SHORT if len(_SPACED.findall(text)) >= 2 else _SPACED
+            text, origin = _rewrite(text, origin, spaced, _join_spaced)
+        if "  " in text or "\t" in text:  # patterns are written with single spaces
+            text, origin = _rewrite(text, origin, _BLANKS, lambda piece: [(" ", 0)])
         if _DIGIT_RUN.search(text):
             text, origin = _rewrite(text, origin, _DIGIT_RUN, _digits_from_words)
         return cls(text, tuple(origin) if origin is not None else None, len(original))

@@ -20,6 +20,7 @@ HIDDEN_STOP_CUES = [
     ("His cell is (６０８) ５５５-０１９２, blow it up", "pii.contact", "(６０８) ５５５-０１９２"),
     ("that b0ss better w4tch his b4ck tonight", "conduct.threat", "w4tch his b4ck"),
     ("s-s-n 5 1 2 - 4 4 - 7 7 7 7 for my client", "pii.ssn", "s-s-n"),
+    ("t h e  a l a r m  c o d e  i s  9 9 1 2", "sec.credentials", "9 9 1 2"),
 ]
 
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 import phonenumbers
 
 _NON_DIGIT = re.compile(r"\D")
+TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 
 
 def ssn(shadow_hit: str, original_hit: str, allowed: frozenset[str]) -> bool:
@@ -46,6 +47,8 @@ def phone(shadow_hit: str, original_hit: str, allowed: frozenset[str]) -> bool:
     if not phonenumbers.is_possible_number(number):
         return False
     national = str(number.national_number)
+    if number.country_code == 1 and national[:3] in TOLL_FREE:
+        return False  # an organisation's line, not a person's
     if number.country_code == 1:  # NANP: area code and exchange start with 2-9
         return len(national) == 10 and national[0] in "23456789" and national[3] in "23456789"
     return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from policy.matching import Clause, Scan
+from policy.matching import Clause, Near, Scan, TermSet
 from policy.model import ALL_CONTEXTS, CATEGORIES, Assessment, Context, Finding, Question, Section, Verdict
 from policy.normalize import Shadow, fold
 from policy.pack import BuiltPack, Rule, build_pack
@@ -110,8 +110,7 @@ class Policy:
         masks: list[tuple[int, int]] = []
         for finding in findings:
             if finding.fix == "mask":
-                rule = next(r for r in self.rules if r.id == finding.rule)
-                for clause in rule.match:
+                for clause in self.rule(finding.rule).match:
                     for term_set in _mask_sets(clause):
                         for span in scan.spans(term_set):
                             start, end = scan.original_span(span)
@@ -186,6 +185,6 @@ def _clause_hits(scan: Scan, clause: Clause) -> bool:
     return bool(scan.hits(clause))
 
 
-def _mask_sets(clause: Clause):
-    sides = (clause,) if not hasattr(clause, "within") else (clause.a, clause.b)
+def _mask_sets(clause: Clause) -> list[TermSet]:
+    sides = (clause.a, clause.b) if isinstance(clause, Near) else (clause,)
     return [s for s in sides if s.mask]

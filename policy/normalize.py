@@ -124,7 +124,7 @@ class Shadow:
             text, origin = "".join(chars), positions
         # Case is kept until leetspeak is folded: "Maps4All" (an inner capital) is a password,
         # "D0nate" is leetspeak.
-        text = _LEET_TOKEN.sub(_unleet, text).lower()
+        text = _unleet_outside_emails(text).lower()
         if _SPACED.search(text):
             # A text written s p a c e d out joins its two-letter words too ("i s").
             spaced = _SPACED_SHORT if len(_SPACED.findall(text)) >= 2 else _SPACED
@@ -142,6 +142,21 @@ class Shadow:
         if start >= len(self.origin):
             return self.length, self.length
         return self.origin[start], self.origin[max(start, end - 1)] + 1
+
+
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+\.[\w.]+")
+
+
+def _unleet_outside_emails(text: str) -> str:
+    if "@" not in text:
+        return _LEET_TOKEN.sub(_unleet, text)
+    emails = [m.span() for m in _EMAIL.finditer(text)]
+
+    def replace(match: re.Match) -> str:
+        inside = any(start <= match.start() < end for start, end in emails)
+        return match.group() if inside else _unleet(match)
+
+    return _LEET_TOKEN.sub(replace, text)
 
 
 def _unleet(match: re.Match) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -36,7 +37,8 @@ def chat(database, user_name, reviewer, pack) -> None:
     name = user_name or getpass.getuser()
 
     async def run() -> None:
-        values = core_settings({"database": database, "pack": str(pack) if pack else None})
+        quiet = None if os.environ.get("POLICYBOT_LOG_LEVEL") else "WARNING"  # logs would interleave with the chat
+        values = core_settings({"database": database, "pack": str(pack) if pack else None, "log_level": quiet})
         bot = await build_bot(values, lambda store: InboxMessenger(store, values["reviewers"]))
         try:
             colour = sys.stdout.isatty()

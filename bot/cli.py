@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TextIO
 
@@ -181,22 +182,11 @@ def eval_command(file, as_json, pack) -> None:
             except ValueError as error:
                 errors.append(f"line {number}: {error}")
     show_progress = len(cases) > 500 and sys.stderr.isatty()
-    with click.progressbar(cases, label="checking", file=sys.stderr) if show_progress else _plain(cases) as items:
+    with click.progressbar(cases, label="checking", file=sys.stderr) if show_progress else nullcontext(cases) as items:
         report = evaluate(policy, list(items))
     report.errors = errors
     data = report.to_dict()
     click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else format_report(data))
-
-
-class _plain:
-    def __init__(self, items):
-        self.items = items
-
-    def __enter__(self):
-        return self.items
-
-    def __exit__(self, *exc):
-        return False
 
 
 @cli.group()

@@ -99,6 +99,7 @@ class Scan:
     allowed: frozenset[str]
     present: frozenset[int]
     _spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    _near: dict[tuple[int, int, int], list[tuple[int, int]]] = field(default_factory=dict)
     _word_starts: list[int] | None = None
 
     def spans(self, term_set: TermSet) -> list[tuple[int, int]]:
@@ -125,6 +126,12 @@ class Scan:
             return self.spans(clause)
         if clause.a.index not in self.present or clause.b.index not in self.present:
             return []
+        key = (clause.a.index, clause.b.index, clause.within)
+        if key not in self._near:
+            self._near[key] = self._near_hits(clause)
+        return self._near[key]
+
+    def _near_hits(self, clause: Near) -> list[tuple[int, int]]:
         a_spans, b_spans = self.spans(clause.a), self.spans(clause.b)
         out: list[tuple[int, int]] = []
         for a in a_spans:

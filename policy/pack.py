@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from policy.matching import Clause, Matcher, Near, PatternError, TermSet, phrase_regex
+from policy.matching import Clause, Matcher, Near, PatternError, TermSet, compile_regex, phrase_regex
 from policy.model import CATEGORIES, Question, Section, Verdict
 from policy.validators import VALIDATORS
 from policy.yamlmarks import Marked, YamlProblem, line_of, load_yaml
@@ -418,7 +418,7 @@ class _Builder:
         for pattern in spec.get("patterns") or ():
             expanded = self.expand(str(pattern), bad)
             try:
-                self.matcher.term_set([expanded], None, False)
+                compile_regex(expanded)
                 sources.append(f"(?:{expanded})")
             except PatternError as error:
                 bad(f"'{where}': pattern {pattern!r} does not compile: {error}")

@@ -13,40 +13,29 @@ from urllib.parse import parse_qsl, urlencode
 
 from aiohttp import WSMsgType, web
 
-from tests.localhost import Recorder, start_app
+from tests.localhost import FakeServer
 
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
 SIGNING_SECRET = "test-signing-secret"
 
 
-class FakeSlack:
+class FakeSlack(FakeServer):
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[tuple[str, dict]] = []
         self.responses: list[dict] = []  # bodies POSTed to response_url
         self.rate_limited: dict[str, int] = {}  # method -> how many 429s to answer first
         self.socket_acks: list[dict] = []
         self.socket_queue: asyncio.Queue = asyncio.Queue()
-        self.recorder = Recorder()
-        self.runner: web.AppRunner | None = None
-        self.port = 0
 
-    async def start(self) -> FakeSlack:
-        app = web.Application()
-        app.add_routes(
-            [
-                web.post("/api/{method}", self.api),
-                web.get("/api/{method}", self.api),
-                web.post("/respond/{key}", self.respond),
-                web.get("/socket", self.socket),
-            ]
-        )
-        self.runner, self.port = await start_app(app)
-        return self
-
-    async def stop(self) -> None:
-        if self.runner:
-            await self.runner.cleanup()
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.post("/api/{method}", self.api),
+            web.get("/api/{method}", self.api),
+            web.post("/respond/{key}", self.respond),
+            web.get("/socket", self.socket),
+        ]
 
     @property
     def api_url(self) -> str:

@@ -6,27 +6,18 @@ import uuid
 
 from aiohttp import web
 
-from tests.localhost import Recorder, start_app
+from tests.localhost import FakeServer
 
 TENANT = "tenant-1"
 
 
-class FakeConnector:
+class FakeConnector(FakeServer):
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[tuple[str, str, dict]] = []  # (method, path, body)
-        self.recorder = Recorder()
-        self.runner: web.AppRunner | None = None
-        self.port = 0
 
-    async def start(self) -> FakeConnector:
-        app = web.Application()
-        app.add_routes([web.route("*", "/{tail:.*}", self.record)])
-        self.runner, self.port = await start_app(app)
-        return self
-
-    async def stop(self) -> None:
-        if self.runner:
-            await self.runner.cleanup()
+    def routes(self) -> list[web.RouteDef]:
+        return [web.route("*", "/{tail:.*}", self.record)]
 
     @property
     def service_url(self) -> str:

@@ -80,3 +80,25 @@ class Recorder:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.changed.wait(), remaining)
             return result
+
+
+class FakeServer:
+    """A fake platform on a free localhost port; subclasses list their routes."""
+
+    def __init__(self) -> None:
+        self.recorder = Recorder()
+        self.runner: web.AppRunner | None = None
+        self.port = 0
+
+    def routes(self) -> list[web.RouteDef]:
+        raise NotImplementedError
+
+    async def start(self):
+        app = web.Application()
+        app.add_routes(self.routes())
+        self.runner, self.port = await start_app(app)
+        return self
+
+    async def stop(self) -> None:
+        if self.runner:
+            await self.runner.cleanup()

@@ -10,9 +10,8 @@ from typing import TextIO
 
 import click
 
-from bot.evaluation import evaluate, format_report
-from policy import Assessment, DraftError, PackError, Policy, Verdict
-from policy.selftest import run_examples
+from bot.evaluation import evaluate, format_report, format_signals, held_out_cases, signal_scores
+from policy import Assessment, Context, DraftError, ModelError, PackError, Policy, Verdict
 
 VERDICT_COLOURS = {
     Verdict.OK: "green",
@@ -31,10 +30,10 @@ pack_option = click.option(
 )
 
 
-def load_policy(pack: Path | None) -> Policy:
+def load_policy(pack: Path | None, need_model: bool = True) -> Policy:
     try:
-        return Policy.load(pack)
-    except PackError as error:
+        return Policy.load(pack, need_model=need_model)
+    except (PackError, ModelError) as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -73,21 +72,44 @@ def check(text, official, on_duty, jsonl, as_json, pack) -> None:
         click.echo(format_assessment(text, assessment))
 
 
-def check_jsonl(policy: Policy, stream, out: TextIO) -> int:
-    """One JSON result per input line; a bad line gets an error object and a message on stderr."""
+def check_jsonl(policy: Policy, stream, out: TextIO, batch: int = 32) -> int:
+    """One JSON result per input line, checked in batches; a bad line gets an error object."""
     failures = 0
+    pending: list[tuple[int, dict]] = []
+
+    def flush() -> None:
+        nonlocal failures
+        drafts = []
+        for number, case in pending:
+            try:
+                drafts.append((policy.validate(case["text"]), Context(case["account"], case["on_duty"])))
+            except DraftError as error:
+                drafts.append((None, error))
+        good = [(text, context) for text, context in drafts if text is not None]
+        results = iter(policy.check_many(good) if good else [])
+        for (number, case), (text, context) in zip(pending, drafts, strict=True):
+            if text is None:
+                failures += 1
+                click.echo(f"line {number}: {context}", err=True)
+                out.write(json.dumps({"id": number, "line": number, "error": str(context)}) + "\n")
+            else:
+                result = {"id": case.get("id", number), **_summary(next(results))}
+                out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        pending.clear()
+
     for number, raw in enumerate(stream, start=1):
         if not raw.strip():
             continue
         try:
-            case = parse_case(raw)
-            assessment = policy.check(case["text"], case["account"], case["on_duty"])
-            result = {"id": case.get("id", number), **_summary(assessment)}
-        except (ValueError, DraftError) as error:
+            pending.append((number, parse_case(raw)))
+        except ValueError as error:
+            flush()
             failures += 1
             click.echo(f"line {number}: {error}", err=True)
-            result = {"id": number, "line": number, "error": str(error)}
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+            out.write(json.dumps({"id": number, "line": number, "error": str(error)}, ensure_ascii=False) + "\n")
+        if len(pending) >= batch:
+            flush()
+    flush()
     return 1 if failures else 0
 
 
@@ -113,7 +135,7 @@ def _summary(assessment: Assessment) -> dict:
         "verdict": assessment.verdict.label,
         "categories": list(assessment.categories),
         "findings": [
-            {k: f.to_dict()[k] for k in ("rule", "category", "section", "message", "start", "end")}
+            {k: f.to_dict()[k] for k in ("rule", "category", "section", "message", "start", "end", "finding", "band")}
             for f in assessment.findings
         ],
         "fixed": assessment.fixed,
@@ -128,9 +150,12 @@ def format_assessment(text: str, assessment: Assessment) -> str:
     ]
     for finding in assessment.findings:
         quoted = ", ".join(f'"{text[s:e]}"' for s, e in finding.spans[:3])
-        lines.append(f"- [{finding.verdict.label}] {finding.section.title} ({finding.rule}): {finding.message}")
+        band = f" ({finding.band})" if finding.band else ""
+        lines.append(f"- [{finding.verdict.label}] {finding.section.title} ({finding.rule}){band}: {finding.message}")
         if quoted:
             lines.append(f"    found: {quoted}")
+        if finding.like:
+            lines.append(f'    like: "{finding.like}"')
     if assessment.fixed != text:
         lines += ["", "Fixed version:", assessment.fixed]
     return "\n".join(lines)
@@ -186,7 +211,19 @@ def eval_command(file, as_json, pack) -> None:
         report = evaluate(policy, list(items))
     report.errors = errors
     data = report.to_dict()
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else format_report(data))
+    held_out = evaluate(policy, held_out_cases(policy)).to_dict()
+    signals = signal_scores(policy)
+    if as_json:
+        data = {**data, "held_out": {k: held_out[k] for k in _HEADLINE}, "signals": signals}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(format_report(data))
+    click.echo(f"\nthe pack's held-out split ({held_out['total']} drafts no head was trained on):")
+    click.echo("\n".join(f"  {k}: {held_out[k]}" for k in _HEADLINE if k != "total"))
+    click.echo("\n" + format_signals(signals))
+
+
+_HEADLINE = ("total", "accuracy", "stop_recall", "stop_exact_recall", "false_stop_rate_on_ok")
 
 
 @cli.group()
@@ -197,30 +234,54 @@ def policy() -> None:
 @policy.command()
 @click.argument("directory", type=click.Path(path_type=Path))
 def validate(directory) -> None:
-    """Check a pack: every problem with its file, line and reason."""
+    """Check a pack: every problem with its file, line and reason, and whether its model is current."""
     try:
-        loaded = Policy.load(directory)
+        loaded = Policy.load(directory, need_model=False)
     except PackError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         click.echo(f"{len(error.problems)} problem(s); the pack was not loaded.", err=True)
         sys.exit(1)
     click.echo(
-        f"ok: {len(loaded.rules)} rules, {len(loaded.sections)} sections, {len(loaded.questions)} quiz questions"
+        f"ok: {len(loaded.sections)} sections, {len(loaded.signals)} signals, {len(loaded.detectors)} detectors, "
+        f"{len(loaded.rows)} table rows, {len(loaded.examples)} examples, {len(loaded.questions)} quiz questions"
     )
+    problem = loaded.model_problem()
+    if problem:
+        click.echo(f"model: {problem}", err=True)
+        sys.exit(1)
+    click.echo(f"model: current ({loaded.model_path})")
 
 
 @policy.command(name="test")
 @click.argument("directory", type=click.Path(path_type=Path))
-def test_pack(directory) -> None:
-    """Run every rule's own examples (flag examples must trigger it, pass examples must not)."""
-    results = run_examples(load_policy(directory))
-    failed = [r for r in results if not r.ok]
-    for result in failed:
-        expectation = "should trigger" if result.kind == "flag" else "should not trigger"
-        click.echo(f"{result.path}:{result.line}: {result.rule} {expectation}: {result.text!r}", err=True)
-    click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
-    sys.exit(1 if failed else 0)
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def test_pack(directory, as_json) -> None:
+    """Score the pack on its own held-out examples: verdicts, and each signal's precision and recall."""
+    loaded = load_policy(directory)
+    report = evaluate(loaded, held_out_cases(loaded)).to_dict()
+    signals = signal_scores(loaded)
+    if as_json:
+        click.echo(json.dumps({**report, "signals": signals}, ensure_ascii=False, indent=2))
+        return
+    click.echo(format_report(report) + "\n\n" + format_signals(signals))
+
+
+@policy.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--layers", default=6, show_default=True, type=click.IntRange(1, 12), help="Encoder layers to use.")
+def train(directory, layers) -> None:
+    """Fit the signal heads on the pack's examples and write DIR/model/heads.npz."""
+    from policy.training import train as train_pack
+
+    try:
+        result = train_pack(directory, layers=layers)
+    except (PackError, ModelError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"trained {result.signals} signal heads on {result.trained} drafts ({result.embedded} newly embedded) "
+        f"in {result.seconds:.1f} s; {result.held_out} drafts held out\nwrote {result.path}"
+    )
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from policy import CATEGORIES, Policy, Verdict
+from policy import CATEGORIES, Context, Policy, Verdict
 
 LABELS = [v.label for v in Verdict]
 
@@ -78,14 +78,58 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def evaluate(policy: Policy, cases: list[dict]) -> Report:
+def evaluate(policy: Policy, cases: list[dict], batch: int = 64) -> Report:
+    """Verdicts for labelled cases, checked in batches through the encoder."""
     report = Report()
-    for case in cases:
-        assessment = policy.check(
-            case["text"], account=case.get("account", "personal"), on_duty=bool(case.get("on_duty"))
-        )
-        report.add(case, assessment.verdict, assessment.categories)
+    for start in range(0, len(cases), batch):
+        part = cases[start : start + batch]
+        drafts = [(c["text"], Context(c.get("account", "personal"), bool(c.get("on_duty")))) for c in part]
+        for case, assessment in zip(part, policy.check_many(drafts), strict=True):
+            report.add(case, assessment.verdict, assessment.categories)
     return report
+
+
+def held_out_cases(policy: Policy) -> list[dict]:
+    """The pack's held-out examples that carry a context and an expected verdict."""
+    return [
+        {
+            "id": f"{e.path.name}:{e.line}",
+            "text": e.text,
+            "account": e.context.account,
+            "on_duty": e.context.on_duty,
+            "expected": e.expected.label,
+        }
+        for e in policy.examples
+        if e.held_out and e.context is not None and e.expected is not None
+    ]
+
+
+def signal_scores(policy: Policy, batch: int = 64) -> dict[str, dict]:
+    """Per signal and detector on the held-out examples: precision and recall from "likely" up."""
+    examples = [e for e in policy.examples if e.held_out]
+    counts = {name: Counter() for name in [s.id for s in policy.signals] + [d.id for d in policy.detectors]}
+    for start in range(0, len(examples), batch):
+        part = examples[start : start + batch]
+        for example, found in zip(part, policy.find_many([e.text for e in part]), strict=True):
+            truth = example.signals | example.detectors
+            for name, count in counts.items():
+                got = name in found and found[name].sure
+                count["tp" if got and name in truth else "fp" if got else "fn" if name in truth else "tn"] += 1
+    return {
+        name: {
+            "precision": round(c["tp"] / (c["tp"] + c["fp"]), 3) if c["tp"] + c["fp"] else None,
+            "recall": round(c["tp"] / (c["tp"] + c["fn"]), 3) if c["tp"] + c["fn"] else None,
+            "support": c["tp"] + c["fn"],
+        }
+        for name, c in counts.items()
+    }
+
+
+def format_signals(scores: dict[str, dict]) -> str:
+    lines = ["per signal and detector (held-out split):  precision   recall  support"]
+    for name, s in scores.items():
+        lines.append(f"  {name:<40}{_fmt(s['precision']):>10}{_fmt(s['recall']):>9}{s['support']:>9}")
+    return "\n".join(lines)
 
 
 def format_report(data: dict) -> str:

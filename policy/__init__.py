@@ -1,6 +1,6 @@
 """The policy engine: load a pack, check drafts, look sections up. Pure and synchronous."""
 
-from policy.engine import DraftError, Policy
+from policy.engine import DraftError, ModelError, Policy
 from policy.model import ALL_CONTEXTS, CATEGORIES, Assessment, Context, Finding, Question, Section, Verdict
 from policy.pack import PackError, Problem
 
@@ -11,6 +11,7 @@ __all__ = [
     "Context",
     "DraftError",
     "Finding",
+    "ModelError",
     "PackError",
     "Policy",
     "Problem",

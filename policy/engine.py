@@ -1,21 +1,38 @@
-"""`Policy`: a loaded pack that checks drafts, looks sections up and carries the quiz."""
+"""`Policy`: a loaded pack that checks drafts, looks sections up and carries the quiz.
+
+A check runs in three stages: detectors find structured things on the shadow text, the
+trained heads score what the draft does (signals), and the pack's table turns both into
+findings for the context. The verdict is the most severe finding.
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from policy.matching import Clause, Near, Scan, TermSet
+import re2
+
+from policy.build import BuiltPack, Detector, build_pack
+from policy.detectors import KINDS, ON_ORIGINAL, OUTRANK_PHONE
+from policy.encoder import EncoderError, EncoderSpec, shared_encoder
+from policy.examples import digest
+from policy.heads import Heads
 from policy.model import ALL_CONTEXTS, CATEGORIES, Assessment, Context, Finding, Question, Section, Verdict
 from policy.normalize import Shadow, fold
-from policy.pack import BuiltPack, Rule, build_pack
+from policy.scoring import Scorer
+from policy.table import Fired, Presence, Row, apply_table
 
 DEFAULT_MAX_DRAFT_CHARS = 40_000  # Slack's own limit for one message
 _WORDS = re.compile(r"[a-z0-9]+")
+_BLANK_RUNS = re2.compile(r"[ \t]{2,}")
 
 
 class DraftError(ValueError):
     """A draft that cannot be checked (empty, too long, not text). The message says why."""
+
+
+class ModelError(RuntimeError):
+    """The pack's trained model is missing, stale or unreadable. The message says what to run."""
 
 
 class Policy:
@@ -24,15 +41,25 @@ class Policy:
         self.path = path
         self.meta = built.meta
         self.sections: dict[str, Section] = built.sections
-        self.rules: list[Rule] = built.rules
         self.questions: list[Question] = built.questions
+        self.rows: list[Row] = built.rows
+        self.detectors: list[Detector] = built.detectors
+        self.signals = built.signals
+        self.examples = built.examples
         self.max_draft_chars = int(built.meta.get("max_draft_chars") or DEFAULT_MAX_DRAFT_CHARS)
-        self._supersedes = {rule.id: set(rule.supersedes) for rule in self.rules if rule.supersedes}
+        self._scorer: Scorer | None = None
+        self._heads: Heads | None = None
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> Policy:
-        """Load and validate a pack directory (None: the built-in default). Raises PackError."""
-        return cls(build_pack(path), Path(path) if path else None)
+    def load(cls, path: str | Path | None = None, need_model: bool = True) -> Policy:
+        """Load and validate a pack (None: the built-in default). Raises PackError, or ModelError
+        when the trained model is missing or older than the examples and `need_model` is set."""
+        policy = cls(build_pack(path), Path(path) if path else None)
+        if need_model:
+            problem = policy.model_problem()
+            if problem:
+                raise ModelError(problem)
+        return policy
 
     @property
     def name(self) -> str:
@@ -42,17 +69,82 @@ class Policy:
     def disclaimer(self) -> str:
         return str(self.meta["disclaimer"]).strip()
 
+    @property
+    def examples_digest(self) -> str:
+        return digest(self.examples, tuple(s.id for s in self.signals))
+
+    @property
+    def model_path(self) -> Path:
+        return next((p for p in self._built.model_paths if p.exists()), self._built.model_paths[0])
+
+    def heads(self) -> Heads:
+        if self._heads is None:
+            try:
+                self._heads = Heads.load(self.model_path)
+            except (OSError, ValueError, KeyError) as error:
+                raise ModelError(f"cannot read {self.model_path} ({error}); run: policybot policy train") from None
+        return self._heads
+
+    def model_problem(self) -> str:
+        """Empty when the model is present and trained on exactly these examples and signals."""
+        if not self.signals:
+            return ""
+        if not self.model_path.exists():
+            return f"the pack has no trained model ({self.model_path}); run: policybot policy train {self._pack_dir()}"
+        try:
+            trained_on = self.heads().meta.get("digest")
+        except ModelError as error:
+            return str(error)
+        if trained_on != self.examples_digest:
+            return (
+                f"the model {self.model_path} is older than the pack's examples or signals; "
+                f"run: policybot policy train {self._pack_dir()}"
+            )
+        return ""
+
+    def _pack_dir(self) -> str:
+        return str(self._built.model_paths[0].parent.parent)
+
+    def scorer(self) -> Scorer:
+        if self._scorer is None:
+            heads = self.heads()
+            spec = EncoderSpec(heads.meta.get("encoder", "multilingual-e5-small-q4"), int(heads.meta.get("layers", 6)))
+            try:
+                encoder = shared_encoder(spec)
+            except EncoderError as error:
+                raise ModelError(str(error)) from None
+            self._scorer = Scorer(heads, encoder, [e.text for e in self.examples])
+        return self._scorer
+
     def check(self, text: str, account: str = "personal", on_duty: bool = False) -> Assessment:
-        context = Context(account, on_duty)
-        scan = self._scan(text)
-        return self._assess(scan, context)
+        return self.check_many([(text, Context(account, on_duty))])[0]
 
     def check_contexts(self, text: str) -> dict[Context, Assessment]:
         """The assessment in every context (account x on duty), from one scan."""
-        scan = self._scan(text)
-        return {context: self._assess(scan, context) for context in ALL_CONTEXTS}
+        found = self.find_many([text])[0]
+        return {context: self._assess(text, found, context) for context in ALL_CONTEXTS}
 
-    def _scan(self, text: str) -> Scan:
+    def check_many(self, drafts: list[tuple[str, Context]]) -> list[Assessment]:
+        """Check several drafts with one batch through the encoder."""
+        found = self.find_many([text for text, _ in drafts])
+        return [self._assess(text, f, context) for (text, context), f in zip(drafts, found, strict=True)]
+
+    def find_many(self, texts: list[str]) -> list[dict[str, Presence]]:
+        """What each draft contains, independent of context: detectors and signals."""
+        shadows = [Shadow.of(self.validate(text)) for text in texts]
+        found = [self._detect(text, shadow) for text, shadow in zip(texts, shadows, strict=True)]
+        if self.signals:
+            scorer = self.scorer()
+            scored = scorer.score_many([s.text for s in shadows])
+            for text_found, shadow, chunks in zip(found, shadows, scored, strict=True):
+                for presence in scorer.presences(shadow.text, chunks):
+                    spans = tuple(shadow.span(*s) for s in presence.spans)
+                    text_found[presence.id] = Presence(
+                        presence.id, presence.band, spans, presence.probability, presence.like
+                    )
+        return found
+
+    def validate(self, text: object) -> str:
         if not isinstance(text, str):
             raise DraftError("a draft must be text")
         if not text.strip():
@@ -67,75 +159,78 @@ class Policy:
             raise DraftError(
                 f"the draft is {len(text):,} characters; the limit is {self.max_draft_chars:,}. Check it in parts."
             )
-        return self._built.matcher.scan(Shadow.of(text), text, self._built.allowed_numbers)
-
-    def _assess(self, scan: Scan, context: Context) -> Assessment:
-        findings = [f for rule in self.rules if (f := self._apply(rule, scan, context))]
-        findings = _drop_superseded(findings, self._supersedes)
-        findings.sort(key=lambda f: (-f.verdict, f.start))
-        verdict = max((f.verdict for f in findings), default=Verdict.OK)
-        found = {c for f in findings if f.verdict > Verdict.OK for c in f.categories}
-        categories = tuple(c for c in CATEGORIES if c in found)
-        return Assessment(verdict, tuple(findings), self._fix(scan, findings), context, categories)
-
-    def _apply(self, rule: Rule, scan: Scan, context: Context) -> Finding | None:
-        if not _applies(rule.account, rule.on_duty, context):
-            return None
-        if any(_clause_hits(scan, c) for c in rule.unless):
-            return None
-        if not all(_clause_hits(scan, c) for c in rule.require):
-            return None
-        spans: list[tuple[int, int]] = []
-        for clause in rule.match:
-            spans.extend(scan.hits(clause))
-        if not spans:
-            return None
-        categories = list(rule.categories)
-        for account, on_duty, extra in rule.also:
-            if _applies(account, on_duty, context):
-                categories.extend(c for c in extra if c not in categories)
-        original = _merge(sorted({scan.original_span(s) for s in spans}))
-        return Finding(
-            rule.id,
-            rule.verdict,
-            tuple(categories),
-            self.sections[rule.section],
-            rule.message,
-            original,
-            rule.fix,
-        )
-
-    def _fix(self, scan: Scan, findings: list[Finding]) -> str:
-        text = scan.original
-        masks: list[tuple[int, int]] = []
-        for finding in findings:
-            if finding.fix == "mask":
-                for clause in self.rule(finding.rule).match:
-                    for term_set in _mask_sets(clause):
-                        for span in scan.spans(term_set):
-                            start, end = scan.original_span(span)
-                            if term_set.mask == "last_word":
-                                start = max(start, text.rfind(" ", start, end) + 1)
-                            masks.append((start, end))
-        for start, end in sorted(set(masks), reverse=True):
-            text = text[:start] + "".join("•" if c.isalnum() else c for c in text[start:end]) + text[end:]
-        if any(f.fix == "add_disclaimer" for f in findings):
-            text = f"{text.rstrip()}\n\n{self.disclaimer}"
         return text
 
-    def rule(self, rule_id: str) -> Rule:
-        return next(r for r in self.rules if r.id == rule_id)
+    def _detect(self, text: str, shadow: Shadow) -> dict[str, Presence]:
+        hits: dict[Detector, list[tuple[int, int]]] = {}
+        for detector in self.detectors:
+            spans = KINDS[detector.kind](shadow, detector.settings)
+            hits[detector] = sorted({s if detector.kind in ON_ORIGINAL else shadow.span(*s) for s in spans})
+        stronger = [s for d, spans in hits.items() if d.kind in OUTRANK_PHONE for s in spans]
+        found: dict[str, Presence] = {}
+        for detector, spans in hits.items():
+            if detector.kind == "phone":
+                spans = [s for s in spans if not any(a < s[1] and s[0] < b for a, b in stronger)]
+            if spans:
+                found[detector.id] = Presence(detector.id, "very likely", tuple(spans), is_detector=True)
+        return found
+
+    def _assess(self, text: str, found: dict[str, Presence], context: Context) -> Assessment:
+        fired = apply_table(self.rows, found, context)
+        findings = [self._finding(f) for f in fired]
+        findings.sort(key=lambda f: (-f.verdict, f.start))
+        verdict = max((f.verdict for f in findings), default=Verdict.OK)
+        present = {c for f in findings if f.verdict > Verdict.OK for c in f.categories}
+        categories = tuple(c for c in CATEGORIES if c in present)
+        return Assessment(verdict, tuple(findings), self._fix(text, fired), context, categories)
+
+    def _finding(self, fired: Fired) -> Finding:
+        row, presence = fired.row, fired.presence
+        message = (
+            row.message if fired.verdict == row.verdict else f"Possibly: {row.message[:1].lower()}{row.message[1:]}"
+        )
+        band = "" if presence.is_detector else presence.band
+        return Finding(
+            row.id,
+            fired.verdict,
+            row.categories,
+            self.sections[row.section],
+            message,
+            presence.spans,
+            row.fix,
+            presence.id,
+            band,
+            presence.like,
+        )
+
+    def _fix(self, text: str, fired: list[Fired]) -> str:
+        """Placeholders for detected things, the sentence removed for a 'remove' fix, the disclaimer added."""
+        edits: dict[tuple[int, int], str] = {}
+        placeholders = {d.id: d.placeholder for d in self.detectors}
+        contacts = self.meta.get("public_contacts") or {}
+        for f in fired:
+            for span in f.presence.spans:
+                if f.row.fix == "placeholder":
+                    edits[span] = str(contacts.get(f.presence.id) or placeholders.get(f.presence.id) or "[removed]")
+                elif f.row.fix == "remove":
+                    edits[span] = ""
+        pieces, last = [], 0
+        for (start, end), replacement in sorted(edits.items()):
+            if start >= last:  # overlapping edits: the first one wins
+                pieces += [text[last:start], replacement]
+                last = end
+        pieces.append(text[last:])
+        fixed = _BLANK_RUNS.sub(" ", "".join(pieces)).strip()
+        if any(f.row.fix == "add_disclaimer" for f in fired):
+            fixed = f"{fixed.rstrip()}\n\n{self.disclaimer}"
+        return fixed
 
     def lookup(self, query: str, limit: int = 5) -> list[tuple[Section, float]]:
         """Sections ranked for a query: title and keywords weigh more than body text."""
         words = set(_WORDS.findall(fold(query)))
         if not words:
             return []
-        ranked = []
-        for section in self.sections.values():
-            score = _score(words, section)
-            if score > 0:
-                ranked.append((section, score))
+        ranked = [(section, score) for section in self.sections.values() if (score := _score(words, section)) > 0]
         ranked.sort(key=lambda pair: -pair[1])
         return ranked[:limit]
 
@@ -155,36 +250,3 @@ def _score(words: set[str], section: Section) -> float:
             prefix = sum(1 for t in tokens if t != word and len(word) >= 4 and t.startswith(word[:-1]))
             score += weight * (min(exact, 5) + 0.5 * min(prefix, 5))
     return score
-
-
-def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    """Overlapping or touching spans become one."""
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return tuple(merged)
-
-
-def _drop_superseded(findings: list[Finding], supersedes: dict[str, set[str]]) -> list[Finding]:
-    """A rule may replace others' findings (a title endorsement needs no separate disclaimer), and
-    once a draft must not be posted at all, advice to add a disclaimer is moot."""
-    fired = {f.rule for f in findings}
-    dropped = {other for rule in fired for other in supersedes.get(rule, ())}
-    stop = any(f.verdict is Verdict.STOP for f in findings)
-    return [f for f in findings if f.rule not in dropped and not (stop and f.verdict is Verdict.DISCLAIMER)]
-
-
-def _applies(account: str, on_duty: bool | None, context: Context) -> bool:
-    return account in ("any", context.account) and on_duty in (None, context.on_duty)
-
-
-def _clause_hits(scan: Scan, clause: Clause) -> bool:
-    return bool(scan.hits(clause))
-
-
-def _mask_sets(clause: Clause) -> list[TermSet]:
-    sides = (clause.a, clause.b) if isinstance(clause, Near) else (clause,)
-    return [s for s in sides if s.mask]

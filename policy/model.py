@@ -75,6 +75,9 @@ class Finding:
     message: str
     spans: tuple[tuple[int, int], ...]
     fix: str = "none"
+    finding: str = ""  # the signal or detector behind the row
+    band: str = ""  # possible | likely | very likely
+    like: str = ""  # the nearest labelled example of the pack
 
     @property
     def start(self) -> int:
@@ -96,6 +99,9 @@ class Finding:
             "start": self.start,
             "end": self.end,
             "spans": [list(s) for s in self.spans],
+            "finding": self.finding,
+            "band": self.band,
+            "like": self.like,
         }
 
 

@@ -109,6 +109,7 @@ class Shadow:
     text: str
     origin: tuple[int, ...] | None  # None: the shadow is the original, lowered (same offsets)
     length: int  # length of the original
+    original: str = ""
 
     @classmethod
     def of(cls, original: str) -> Shadow:
@@ -133,7 +134,7 @@ class Shadow:
             text, origin = _rewrite(text, origin, _BLANKS, lambda piece: [(" ", 0)])
         if _DIGIT_RUN.search(text):
             text, origin = _rewrite(text, origin, _DIGIT_RUN, _digits_from_words)
-        return cls(text, tuple(origin) if origin is not None else None, len(original))
+        return cls(text, tuple(origin) if origin is not None else None, len(original), original)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a shadow span to the original text's span."""

@@ -49,14 +49,14 @@ def test_jsonl_processes_good_lines_and_names_bad_ones():
             json.dumps({"id": "a", "text": "Polls close at 8."}).encode(),
             b"{not json",
             b'{"id": "c", "text": "\xff\xfe bad bytes"}',
-            json.dumps({"id": "d", "text": "ssn 219-09-9999", "on_duty": True}).encode(),
+            json.dumps({"id": "d", "text": "ssn 536-22-8079", "on_duty": True}).encode(),
             json.dumps({"id": "e", "text": ""}).encode(),
         ]
     )
     result = run("check", "--jsonl", "-", stdin=lines)
     out = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert [o.get("verdict") for o in out] == ["ok", None, None, "stop", None]
-    assert out[0]["id"] == "a" and out[3]["findings"][0]["rule"] == "pii.ssn"
+    assert out[0]["id"] == "a" and out[3]["findings"][0]["rule"] == "pii.national_id"
     assert "•••" in out[3]["fixed"]
     stderr = result.stderr.decode()
     assert "line 2: not JSON" in stderr and "line 3: not valid UTF-8" in stderr and "line 5" in stderr

@@ -1,0 +1,59 @@
+"""Hashed word and character n-grams of the shadow text: a learned lexical view beside the encoder.
+
+The weights over these features are learned from the pack's examples like the heads; nothing
+here lists words. Words give the exact cues an encoder blurs ("SSN", a party's name), and
+character 4-grams carry them across spelling, inflection and the three languages.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import re2
+
+BUCKETS = 1 << 17
+_TOKEN = re2.compile(r"[^\W_]+|[^\w\s]")
+
+
+def features(text: str, limit: int = 4000) -> np.ndarray:
+    """Sorted unique bucket ids for a text (the first `limit` tokens)."""
+    tokens = [t for t in _TOKEN.findall(text.lower())[:limit]]
+    grams: list[str] = [f"w:{t}" for t in tokens]
+    grams += [f"b:{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+    for token in tokens:
+        if len(token) > 3 and token.isalnum():
+            padded = f"<{token}>"
+            grams += [f"c:{padded[i : i + 4]}" for i in range(len(padded) - 3)]
+    ids = {zlib.crc32(g.encode("utf-8")) % BUCKETS for g in grams}
+    return np.fromiter(sorted(ids), dtype=np.int32, count=len(ids))
+
+
+def fit_lexical(ids: list[np.ndarray], y: np.ndarray, epochs: int = 16, rate: float = 0.5, seed: int = 7):
+    """Per-signal logistic regression over hashed n-grams, by plain SGD. Returns (weights, bias)."""
+    rng = np.random.default_rng(seed)
+    k = y.shape[1]
+    weights = np.zeros((BUCKETS, k), np.float32)
+    bias = np.zeros(k, np.float32)
+    positive_rate = np.clip(y.mean(axis=0), 0.01, 0.5)
+    pos_weight = np.sqrt((1 - positive_rate) / positive_rate).astype(np.float32)
+    for _epoch in range(epochs):
+        for row in rng.permutation(len(ids)):
+            grams, truth = ids[row], y[row]
+            scale = 1.0 / np.sqrt(len(grams) + 1)
+            p = _sigmoid(weights[grams].sum(axis=0) * scale + bias)
+            grad = p * (pos_weight * truth + 1 - truth) - pos_weight * truth
+            weights[grams] -= rate * scale * grad
+            bias -= 0.1 * rate * grad
+    return weights, bias
+
+
+def lexical_probabilities(weights: np.ndarray, bias: np.ndarray, ids: list[np.ndarray]) -> np.ndarray:
+    out = np.empty((len(ids), weights.shape[1]), np.float32)
+    for row, grams in enumerate(ids):
+        out[row] = weights[grams].astype(np.float32).sum(axis=0) / np.sqrt(len(grams) + 1) + bias
+    return _sigmoid(out)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))

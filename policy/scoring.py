@@ -1,0 +1,113 @@
+"""Signals from the model: embed a draft in chunks of sentences, score every signal, find the
+sentence that carries each one and the nearest labelled example of the pack.
+
+A draft of up to about 300 characters is one chunk and one encoder pass; a longer draft is
+cut at sentence ends into chunks of that size, so that one bad sentence in a long post is not
+diluted by the rest. Only when a signal fires in a chunk of several sentences are those
+sentences embedded on their own, to point at the one that carries it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import re2
+
+from policy.encoder import Encoder
+from policy.heads import Heads
+from policy.ngrams import features
+from policy.table import Presence
+
+CHUNK_CHARS = 300
+_SENTENCE_END = re2.compile(r"[.!?…。]+[\"')\]]*\s+|\n+")
+_WORD = re2.compile(r"[^\W\d_]{2,30}")
+
+
+@dataclass(frozen=True)
+class Piece:
+    start: int
+    end: int
+
+
+def sentences(text: str) -> list[Piece]:
+    pieces, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() > start:
+            pieces.append(Piece(start, match.start() + len(match.group().rstrip())))
+        start = match.end()
+    if start < len(text) and text[start:].strip():
+        pieces.append(Piece(start, len(text)))
+    return [p for p in pieces if text[p.start : p.end].strip()]
+
+
+def chunks(text: str, parts: list[Piece]) -> list[list[Piece]]:
+    """Consecutive sentences grouped up to CHUNK_CHARS; a longer sentence is cut by itself."""
+    out: list[list[Piece]] = []
+    for part in parts:
+        for start in range(part.start, part.end, CHUNK_CHARS * 2):
+            piece = Piece(start, min(part.end, start + CHUNK_CHARS * 2))
+            if out and piece.end - out[-1][0].start <= CHUNK_CHARS:
+                out[-1].append(piece)
+            else:
+                out.append([piece])
+    return out
+
+
+def has_words(text: str) -> bool:
+    """A cheap first pass: a draft with no word at all (a run of one letter, digits, emoji) needs no encoder."""
+    return _WORD.search(text) is not None
+
+
+class Scorer:
+    def __init__(self, heads: Heads, encoder: Encoder, example_texts: list[str]) -> None:
+        self.heads, self.encoder = heads, encoder
+        self.example_texts = example_texts
+        self._example_vectors = heads.example_vectors.astype(np.float32)
+
+    def score_many(self, texts: list[str]) -> list[list[tuple[list[Piece], np.ndarray, np.ndarray]]]:
+        """For each text, a list of (chunk sentences, chunk vector, probabilities); one encoder batch."""
+        plans = [chunks(t, sentences(t)) if has_words(t) else [] for t in texts]
+        flat = [t[c[0].start : c[-1].end] for t, plan in zip(texts, plans, strict=True) for c in plan]
+        vectors = self.encoder.embed(flat) if flat else np.zeros((0, 384), np.float32)
+        grams = [features(t) for t in flat]
+        probabilities = self.heads.probabilities(vectors, grams) if flat else np.zeros((0, len(self.heads.signals)))
+        out, row = [], 0
+        for plan in plans:
+            out.append([(c, vectors[row + i], probabilities[row + i]) for i, c in enumerate(plan)])
+            row += len(plan)
+        return out
+
+    def presences(self, text: str, scored: list[tuple[list[Piece], np.ndarray, np.ndarray]]) -> list[Presence]:
+        """One Presence per signal found in any chunk, with the carrying sentence and a like-example."""
+        found: list[Presence] = []
+        sentence_scores: dict[int, tuple[list[Piece], np.ndarray]] = {}
+        for k, signal in enumerate(self.heads.signals):
+            if not scored:
+                break
+            best = max(range(len(scored)), key=lambda i: scored[i][2][k])
+            chunk, vector, probabilities = scored[best]
+            band = self.heads.band(k, float(probabilities[k]))
+            if band is None:
+                continue
+            piece = chunk[0] if len(chunk) == 1 else self._carrying_sentence(text, best, chunk, k, sentence_scores)
+            span = (chunk[0].start, chunk[-1].end) if piece is None else (piece.start, piece.end)
+            found.append(Presence(signal, band, (span,), float(probabilities[k]), self._like(vector, k)))
+        return found
+
+    def _carrying_sentence(self, text, index, chunk, k, cache) -> Piece:
+        if index not in cache:
+            pieces = [text[p.start : p.end] for p in chunk]
+            vectors = self.encoder.embed(pieces)
+            cache[index] = (chunk, self.heads.probabilities(vectors, [features(p) for p in pieces]))
+        pieces, probabilities = cache[index]
+        return pieces[int(np.argmax(probabilities[:, k]))]
+
+    def _like(self, vector: np.ndarray, k: int) -> str:
+        labelled = self.heads.example_signals[:, k]
+        candidates, ids = self._example_vectors[labelled], self.heads.example_ids[labelled]
+        if len(candidates) == 0:
+            return ""
+        nearest = int(np.argmax(candidates @ vector))
+        example_row = int(ids[nearest])
+        return self.example_texts[example_row] if 0 <= example_row < len(self.example_texts) else ""

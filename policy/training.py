@@ -1,0 +1,114 @@
+"""`policybot policy train`: fit the signal heads on a pack's training drafts and write the model.
+
+The held-out fifth of the examples is never embedded here. The rest is split again: most
+of it fits the heads, a fixed slice picks the stopping point and each signal's band
+thresholds. Embeddings are cached beside the model (by text), so a retrain after adding
+a few examples embeds only those.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from policy.encoder import EncoderSpec, shared_encoder
+from policy.engine import Policy
+from policy.heads import FitSettings, Heads, choose_thresholds, fit
+from policy.ngrams import features, fit_lexical
+from policy.normalize import Shadow
+
+CACHE_FILE = "embeddings-cache.npz"
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    path: Path
+    trained: int
+    held_out: int
+    signals: int
+    embedded: int
+    seconds: float
+
+
+def train(pack: str | Path | None, layers: int = 6, settings: FitSettings = FitSettings()) -> TrainReport:
+    started = time.perf_counter()
+    policy = Policy.load(pack, need_model=False)
+    signals = tuple(s.id for s in policy.signals)
+    rows = [i for i, e in enumerate(policy.examples) if not e.held_out]
+    texts = [Shadow.of(policy.examples[i].text).text for i in rows]
+    spec = EncoderSpec(layers=layers)
+    model_path = policy._built.model_paths[0]
+    vectors, embedded = _embed_cached(texts, spec, model_path.parent / CACHE_FILE)
+    labels = np.array([[s in policy.examples[i].signals for s in signals] for i in rows], dtype=np.float32)
+    calibration = np.array([_bucket(policy.examples[i].text) == 0 for i in rows])
+    w1, b1, w2, b2 = fit(
+        vectors[~calibration], labels[~calibration], vectors[calibration], labels[calibration], settings
+    )
+    grams = [features(t) for t in texts]
+    lexical_w, lexical_b = fit_lexical(
+        [g for g, c in zip(grams, calibration, strict=True) if not c], labels[~calibration]
+    )
+    heads = Heads(
+        signals,
+        w1,
+        b1,
+        w2,
+        b2,
+        np.zeros((len(signals), 3), np.float32),
+        vectors.astype(np.float16),
+        np.array(rows, dtype=np.int32),
+        labels > 0.5,
+        {
+            "digest": policy.examples_digest,
+            "encoder": spec.name,
+            "layers": spec.layers,
+            "trained_on": len(rows),
+            "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        },
+        lexical_w,
+        lexical_b,
+    )
+    calibration_grams = [g for g, c in zip(grams, calibration, strict=True) if c]
+    probabilities = heads.probabilities(vectors[calibration], calibration_grams)
+    heads.thresholds = choose_thresholds(probabilities, labels[calibration])
+    heads.save(model_path)
+    return TrainReport(
+        model_path,
+        len(rows),
+        len(policy.examples) - len(rows),
+        len(signals),
+        embedded,
+        time.perf_counter() - started,
+    )
+
+
+def _bucket(text: str) -> int:
+    """A second, independent split of the training drafts: bucket 0 of 7 calibrates."""
+    return hashlib.sha256(("calibrate:" + text).encode("utf-8")).digest()[0] % 7
+
+
+def _embed_cached(texts: list[str], spec: EncoderSpec, cache_path: Path) -> tuple[np.ndarray, int]:
+    cache: dict[str, np.ndarray] = {}
+    prefix = f"{spec.name}/{spec.layers}/"
+    if cache_path.exists():
+        try:
+            with np.load(cache_path, allow_pickle=False) as data:
+                cache = {k: data[k] for k in data.files if k.startswith(prefix.replace("/", "_"))}
+        except (OSError, ValueError):
+            cache = {}
+    keys = [prefix.replace("/", "_") + hashlib.sha256(t.encode("utf-8")).hexdigest()[:24] for t in texts]
+    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
+    if missing:
+        encoder = shared_encoder(spec)
+        for start in range(0, len(missing), 64):
+            batch = missing[start : start + 64]
+            for (key, _), vector in zip(batch, encoder.embed([t for _, t in batch]), strict=True):
+                cache[key] = vector
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        with cache_path.open("wb") as handle:
+            np.savez(handle, **cache)
+    return np.stack([cache[k] for k in keys]).astype(np.float32), len(missing)

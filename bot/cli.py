@@ -80,7 +80,7 @@ def check_jsonl(policy: Policy, stream, out: TextIO, batch: int = 32) -> int:
     def flush() -> None:
         nonlocal failures
         drafts = []
-        for number, case in pending:
+        for _number, case in pending:
             try:
                 drafts.append((policy.validate(case["text"]), Context(case["account"], case["on_duty"])))
             except DraftError as error:

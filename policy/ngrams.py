@@ -7,6 +7,7 @@ character 4-grams carry them across spelling, inflection and the three languages
 
 from __future__ import annotations
 
+import itertools
 import zlib
 
 import numpy as np
@@ -20,7 +21,7 @@ def features(text: str, limit: int = 4000) -> np.ndarray:
     """Sorted unique bucket ids for a text (the first `limit` tokens)."""
     tokens = [t for t in _TOKEN.findall(text.lower())[:limit]]
     grams: list[str] = [f"w:{t}" for t in tokens]
-    grams += [f"b:{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+    grams += [f"b:{a} {b}" for a, b in itertools.pairwise(tokens)]
     for token in tokens:
         if len(token) > 3 and token.isalnum():
             padded = f"<{token}>"

@@ -34,7 +34,7 @@ class TrainReport:
     seconds: float
 
 
-def train(pack: str | Path | None, layers: int = 6, settings: FitSettings = FitSettings()) -> TrainReport:
+def train(pack: str | Path | None, layers: int = 6, settings: FitSettings | None = None) -> TrainReport:
     started = time.perf_counter()
     policy = Policy.load(pack, need_model=False)
     signals = tuple(s.id for s in policy.signals)
@@ -45,13 +45,12 @@ def train(pack: str | Path | None, layers: int = 6, settings: FitSettings = FitS
     vectors, embedded = _embed_cached(texts, spec, model_path.parent / CACHE_FILE)
     labels = np.array([[s in policy.examples[i].signals for s in signals] for i in rows], dtype=np.float32)
     calibration = np.array([_bucket(policy.examples[i].text) == 0 for i in rows])
+    fitting = ~calibration
     w1, b1, w2, b2 = fit(
-        vectors[~calibration], labels[~calibration], vectors[calibration], labels[calibration], settings
+        vectors[fitting], labels[fitting], vectors[calibration], labels[calibration], settings or FitSettings()
     )
     grams = [features(t) for t in texts]
-    lexical_w, lexical_b = fit_lexical(
-        [g for g, c in zip(grams, calibration, strict=True) if not c], labels[~calibration]
-    )
+    lexical_w, lexical_b = fit_lexical([g for g, f in zip(grams, fitting, strict=True) if f], labels[fitting])
     heads = Heads(
         signals,
         w1,

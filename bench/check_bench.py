@@ -1,97 +1,151 @@
-"""Check latency and throughput of the policy engine, beside a naive baseline, in one run.
+"""Speed of a draft check with the learned stage, against the targets of issue 10, in one run.
 
-The naive baseline is what the engine replaces: every phrase and pattern of every rule
-compiled as its own regex (Python's re) and scanned over the text separately, rule by
-rule: no combined RE2 set, no skipping of term sets that do not occur.
+Prints, side by side: p50/p99 per 280-character draft on one core (encoder included),
+checks per second in batch on two cores, start-up of `policybot check`, peak RSS, the
+cost of a 10 kB draft against a 500-character one, and what the cheap first pass saves
+on a draft with no words. Each measurement runs in its own process, so thread settings
+(OMP_NUM_THREADS) and memory figures are its own.
 
-    python bench/check_bench.py [--seconds 3]
+    python bench/check_bench.py [--drafts 200]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import platform
-import re
+import resource
 import statistics
+import subprocess
+import sys
 import time
 
-import re2
 
-from policy import Policy
-from policy.matching import Near, TermSet
-from policy.normalize import Shadow
+def drafts_of(length: int, count: int) -> list[str]:
+    """Realistic drafts: the pack's held-out examples, joined or cut to `length` characters."""
+    from policy import Policy
 
-SHORT = (
-    "As a county building inspector I think Hartwell Roofing does the cleanest work in town. "
-    "Pic from the job site today! Call me at (217) 555-0148 or email me at my personal Gmail, "
-    "and the door code for the annex is 4471#. Go vote, polls close at 8. #waterquality"
-)[:280]
-LONG = (
-    "Ten years at the Social Security Administration have taught me that plain language matters. "
-    "Every confusing letter we send turns into a phone call or a field office visit. "
-) * 60
-
-
-def naive_check(policy: Policy, patterns: list, text: str) -> int:
-    """Scan each rule's patterns one by one over the normalised text."""
-    shadow = Shadow.of(text).text
-    hits = 0
-    for rule_patterns in patterns:
-        for regex in rule_patterns:
-            hits += sum(1 for _ in regex.finditer(shadow))
-    return hits
-
-
-def rule_patterns(policy: Policy) -> list[list]:
-    """Per rule, every phrase and pattern compiled on its own."""
-    out = []
-    for rule in policy.rules:
-        compiled = []
-        for clause in (*rule.match, *rule.require, *rule.unless):
-            for side in (clause.a, clause.b) if isinstance(clause, Near) else (clause,):
-                assert isinstance(side, TermSet)
-                for part in side.parts:
-                    try:
-                        compiled.append(re.compile(part, re.IGNORECASE))
-                    except re.error:
-                        compiled.append(re2.compile("(?i)" + part))
-        out.append(compiled)
+    texts = [e.text for e in Policy.load(need_model=False).examples if e.held_out]
+    out, i = [], 0
+    while len(out) < count:
+        text = ""
+        while len(text) < length:
+            text += texts[i % len(texts)] + " "
+            i += 1
+        out.append(text[:length])
     return out
 
 
-def measure(function, seconds: float) -> tuple[float, float, float]:
-    samples = []
-    deadline = time.perf_counter() + seconds
-    while time.perf_counter() < deadline:
+def worker(mode: str, count: int) -> dict:
+    from policy import Context, Policy
+
+    policy = Policy.load()
+    policy.check("warm up the encoder")
+    if mode == "single":
+        times = []
+        for text in drafts_of(280, count):
+            start = time.perf_counter()
+            policy.check(text)
+            times.append(time.perf_counter() - start)
+        return {"p50_ms": _ms(_pct(times, 50)), "p99_ms": _ms(_pct(times, 99))}
+    if mode == "batch":
+        drafts = [(t, Context()) for t in drafts_of(280, count)]
         start = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - start)
-    samples.sort()
-    p50 = statistics.median(samples)
-    p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
-    return p50 * 1000, p99 * 1000, len(samples) / sum(samples)
+        for i in range(0, len(drafts), 32):
+            policy.check_many(drafts[i : i + 32])
+        elapsed = time.perf_counter() - start
+        return {"per_s": count / elapsed, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    if mode == "sizes":
+        figures = {}
+        for name, text in (("500", drafts_of(500, 1)[0]), ("10k", drafts_of(10_000, 1)[0]), ("wordless", "a" * 280)):
+            times = []
+            for _ in range(5 if name == "10k" else 20):
+                start = time.perf_counter()
+                policy.check(text)
+                times.append(time.perf_counter() - start)
+            figures[name] = _ms(statistics.median(times))
+        return figures
+    if mode == "accuracy":
+        from bot.evaluation import evaluate, held_out_cases
+
+        scorer, out = policy.scorer(), {}
+        for name, skip in (("all", 0.0), ("first_pass", scorer.skip_below)):
+            scorer.skip_below, scorer.encoded, scorer.skipped = skip, 0, 0
+            report = evaluate(policy, held_out_cases(policy)).to_dict()
+            skipped = scorer.skipped / max(1, scorer.encoded + scorer.skipped)
+            out[name] = {"accuracy": report["accuracy"], "stop_recall": report["stop_recall"], "skipped": skipped}
+        return out
+    raise ValueError(mode)
+
+
+def _pct(values: list[float], q: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q / 100))]
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def run_worker(mode: str, count: int, threads: int) -> dict:
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", mode, "--drafts", str(count)],
+        capture_output=True,
+        env=env,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def startup_seconds(runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "adapters.main", "check", "hello"], capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=3.0, help="time per measurement")
-    args = parser.parse_args()
-    policy = Policy.load()
-    sets = rule_patterns(policy)
-    print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, python {platform.python_version()}")
-    print(f"pack: {len(policy.rules)} rules, {sum(map(len, sets))} patterns; one core, {args.seconds:.0f} s a row\n")
-    print(
-        f"{'draft':<14}{'engine p50':>12}{'p99':>9}{'checks/s':>11}   {'naive p50':>10}{'p99':>11}"
-        f"{'checks/s':>11}   {'speed-up':>8}"
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--drafts", type=int, default=200)
+    parser.add_argument("--worker")
+    parser.add_argument(
+        "--accuracy", action="store_true", help="Also score the held-out split with and without the first pass."
     )
-    for name, text in (("280 chars", SHORT), (f"{len(LONG) // 1000} kB", LONG)):
-        policy.check(text)
-        engine = measure(lambda t=text: policy.check(t), args.seconds)
-        naive = measure(lambda t=text: naive_check(policy, sets, t), args.seconds)
-        print(
-            f"{name:<14}{engine[0]:>10.3f}ms{engine[1]:>7.3f}ms{engine[2]:>11.0f}   "
-            f"{naive[0]:>8.3f}ms{naive[1]:>9.3f}ms{naive[2]:>11.0f}   {engine[2] and naive[0] / engine[0]:>7.1f}x"
-        )
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.drafts)))
+        return
+    single = run_worker("single", args.drafts, threads=1)
+    batch = run_worker("batch", args.drafts * 2, threads=2)
+    sizes = run_worker("sizes", 1, threads=1)
+    startup = startup_seconds()
+    ratio = sizes["10k"] / sizes["500"]
+    print(f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    rows = [
+        ("p50, 280 chars, 1 core", f"{single['p50_ms']} ms", "<= 50 ms", single["p50_ms"] <= 50),
+        ("p99, 280 chars, 1 core", f"{single['p99_ms']} ms", "", True),
+        ("checks/s in batch, 2 cores", f"{batch['per_s']:.1f}", ">= 25", batch["per_s"] >= 25),
+        ("start-up of `policybot check`", f"{startup:.2f} s", "<= 1.5 s", startup <= 1.5),
+        ("peak RSS (batch process)", f"{batch['rss_mb']:.0f} MB", "<= 400 MB", batch["rss_mb"] <= 400),
+        ("500-char draft", f"{sizes['500']} ms", "", True),
+        ("10 kB draft", f"{sizes['10k']} ms", "", True),
+        ("10 kB / 500 chars", f"{ratio:.1f}x", "<= 20x", ratio <= 20),
+        ("wordless 280 chars (no encoder)", f"{sizes['wordless']} ms", "first pass", True),
+    ]
+    for name, value, target, ok in rows:
+        print(f"  {name:<34}{value:>12}   {target:<11}{'' if not target else 'ok' if ok else 'MISSED'}")
+    if args.accuracy:
+        figures = run_worker("accuracy", 1, threads=2)
+        print("held-out split, every chunk embedded vs the first pass:")
+        for name, f in figures.items():
+            print(
+                f"  {name:<12} accuracy {f['accuracy']:.3f}  stop recall {f['stop_recall']:.3f}  "
+                f"chunks skipping the encoder {f['skipped']:.0%}"
+            )
 
 
 if __name__ == "__main__":

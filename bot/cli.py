@@ -190,8 +190,9 @@ def lookup(topic, as_json, pack) -> None:
 @cli.command(name="eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--skip-held-out", is_flag=True, help="Do not also score the pack's held-out split (faster).")
 @pack_option
-def eval_command(file, as_json, pack) -> None:
+def eval_command(file, as_json, skip_held_out, pack) -> None:
     """Score the policy on a labelled JSONL file (text, account, on_duty, expected, categories)."""
     policy = load_policy(pack)
     cases, errors = [], []
@@ -211,6 +212,9 @@ def eval_command(file, as_json, pack) -> None:
         report = evaluate(policy, list(items))
     report.errors = errors
     data = report.to_dict()
+    if skip_held_out:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else format_report(data))
+        return
     held_out = evaluate(policy, held_out_cases(policy)).to_dict()
     signals = signal_scores(policy)
     if as_json:

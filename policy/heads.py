@@ -1,8 +1,12 @@
-"""Signal heads: a small two-layer network over sentence embeddings, one sigmoid per signal,
-averaged with a logistic regression over hashed n-grams of the same text (`ngrams`).
+"""Signal heads: three views of a draft, averaged per signal.
 
-The two views fail differently (the encoder generalises across wording and languages, the
-n-grams keep exact cues it blurs); on the held-out split their average beats either alone.
+- a small two-layer network over the sentence embedding (one sigmoid per signal);
+- a logistic regression over hashed n-grams of the same text (`ngrams`);
+- the labels of the nearest training drafts in embedding space, weighted by similarity.
+
+They fail differently (the encoder generalises across wording and languages, the n-grams
+keep exact cues it blurs, the neighbours remember rare cases); on the held-out split their
+average beats each alone.
 Plain NumPy, trained on the pack's labelled drafts; nothing here needs torch.
 The saved file (`model/heads.npz`) holds the weights, each signal's band thresholds, the
 embeddings of the training drafts (for "like: ...") and a digest of the examples it was
@@ -36,13 +40,29 @@ class Heads:
     meta: dict
     lexical_w: np.ndarray | None = None  # (BUCKETS, signals) float16
     lexical_b: np.ndarray | None = None
+    _pool_cache: np.ndarray | None = None
 
-    def probabilities(self, vectors: np.ndarray, grams: list[np.ndarray] | None = None) -> np.ndarray:
+    def lexical(self, grams: list[np.ndarray]) -> np.ndarray:
+        """The n-gram view alone: no encoder needed."""
+        return lexical_probabilities(self.lexical_w, self.lexical_b, grams)
+
+    def probabilities(self, vectors: np.ndarray, lexical: np.ndarray | None = None, neighbours=None) -> np.ndarray:
+        """Per row and signal, the average of the views. `lexical` is the n-gram view of the same
+        rows; `neighbours` (vectors, labels) replaces the stored training drafts, so that training
+        can score drafts against the others only."""
         hidden = np.maximum(vectors @ self.w1 + self.b1, 0.0)
-        encoded = _sigmoid(hidden @ self.w2 + self.b2)
-        if grams is None or self.lexical_w is None:
-            return encoded
-        return (encoded + lexical_probabilities(self.lexical_w, self.lexical_b, grams)) / 2
+        views = [_sigmoid(hidden @ self.w2 + self.b2)]
+        if lexical is not None:
+            views.append(lexical)
+        pool, labels = neighbours or (self._pool(), self.example_signals)
+        if len(pool) >= NEIGHBOURS:
+            views.append(nearest_labels(vectors, pool, labels))
+        return sum(views) / len(views)
+
+    def _pool(self) -> np.ndarray:
+        if self._pool_cache is None:
+            self._pool_cache = self.example_vectors.astype(np.float32)
+        return self._pool_cache
 
     def band(self, signal_index: int, probability: float) -> str | None:
         possible, likely, very = self.thresholds[signal_index]
@@ -90,6 +110,19 @@ class Heads:
                 data["lexical_w"],
                 data["lexical_b"],
             )
+
+
+NEIGHBOURS = 10
+SHARPNESS = 20.0  # softmax temperature over cosine similarity
+
+
+def nearest_labels(vectors: np.ndarray, pool: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Similarity-weighted average of the labels of each vector's nearest pool drafts."""
+    similarity = vectors @ pool.T
+    nearest = np.argpartition(-similarity, NEIGHBOURS - 1, axis=1)[:, :NEIGHBOURS]
+    weights = np.exp(SHARPNESS * (np.take_along_axis(similarity, nearest, axis=1) - 1.0))
+    weights /= weights.sum(axis=1, keepdims=True)
+    return np.einsum("nk,nks->ns", weights, labels[nearest].astype(np.float32))
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -169,25 +202,28 @@ def _gradients(params, x, y, pos_weight):
     }
 
 
+DEFAULT_THRESHOLDS = (0.3, 0.5, 0.8)
+MIN_POSITIVES = 5  # fewer calibration positives than this: keep the default thresholds
+
+
 def choose_thresholds(p: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per signal: 'likely' at the best F1 on the calibration drafts, 'possible' lower for recall,
-    'very likely' where precision reaches 0.95 (or just above 'likely')."""
-    out = np.zeros((y.shape[1], 3), np.float32)
+    """Per signal: 'likely' in the middle of the best-F1 plateau on the calibration drafts
+    (kept within 0.2-0.9), 'possible' lower for recall, 'very likely' where precision
+    reaches 0.95 (or a step above 'likely')."""
+    out = np.tile(np.array(DEFAULT_THRESHOLDS, np.float32), (y.shape[1], 1))
     grid = np.linspace(0.05, 0.95, 91)
     for k in range(y.shape[1]):
         truth = y[:, k] > 0.5
-        best_f1, likely = -1.0, 0.5
-        for t in grid:
-            predicted = p[:, k] >= t
-            tp = np.sum(predicted & truth)
-            f1 = 2 * tp / max(1, predicted.sum() + truth.sum())
-            if f1 > best_f1 + 1e-9:
-                best_f1, likely = f1, t
+        if truth.sum() < MIN_POSITIVES:
+            continue
+        f1 = np.array([2 * np.sum((p[:, k] >= t) & truth) / max(1, np.sum(p[:, k] >= t) + truth.sum()) for t in grid])
+        plateau = grid[f1 >= f1.max() - 1e-9]
+        likely = float(np.clip(np.median(plateau), 0.2, 0.9))
         very = next(
             (t for t in grid if t > likely and _precision(p[:, k] >= t, truth) >= 0.95),
             min(0.97, likely + 0.2),
         )
-        out[k] = (max(0.05, likely * 0.6), likely, max(very, likely + 0.05))
+        out[k] = (likely * 0.6, likely, max(very, likely + 0.05))
     return out
 
 

@@ -142,7 +142,11 @@ class Shadow:
             return start, end
         if start >= len(self.origin):
             return self.length, self.length
-        return self.origin[start], self.origin[max(start, end - 1)] + 1
+        stop = self.origin[max(start, end - 1)] + 1
+        # A digit folded from a number word maps to the word's first letter: take the whole word.
+        while self.original and stop < self.length and self.original[stop - 1 : stop + 1].isalpha():
+            stop += 1
+        return self.origin[start], stop
 
 
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+\.[\w.]+")

@@ -3,8 +3,8 @@ sentence that carries each one and the nearest labelled example of the pack.
 
 A draft of up to about 300 characters is one chunk and one encoder pass; a longer draft is
 cut at sentence ends into chunks of that size, so that one bad sentence in a long post is not
-diluted by the rest. Only when a signal fires in a chunk of several sentences are those
-sentences embedded on their own, to point at the one that carries it.
+diluted by the rest. When a signal fires in a chunk of several sentences, the n-gram view
+(no encoder pass) scores each sentence to point at the one that carries it.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 import re2
 
-from policy.encoder import Encoder
+from policy.encoder import DIM, Encoder
 from policy.heads import Heads
-from policy.ngrams import features
+from policy.ngrams import features, lexical_probabilities
 from policy.table import Presence
 
 CHUNK_CHARS = 300
 _SENTENCE_END = re2.compile(r"[.!?…。]+[\"')\]]*\s+|\n+")
-_WORD = re2.compile(r"[^\W\d_]{2,30}")
+_LETTER_RUN = re2.compile(r"[^\W\d_]+")
+MAX_WORD = 30
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,14 @@ def chunks(text: str, parts: list[Piece]) -> list[list[Piece]]:
 
 def has_words(text: str) -> bool:
     """A cheap first pass: a draft with no word at all (a run of one letter, digits, emoji) needs no encoder."""
-    return _WORD.search(text) is not None
+    return any(2 <= len(run) <= MAX_WORD for run in _LETTER_RUN.findall(text[:20_000]))
 
 
 class Scorer:
-    def __init__(self, heads: Heads, encoder: Encoder, example_texts: list[str]) -> None:
+    def __init__(self, heads: Heads, encoder: Encoder, example_texts: list[str], skip_below: float = 0.0) -> None:
         self.heads, self.encoder = heads, encoder
+        self.skip_below = skip_below  # 0: every chunk with words is embedded
+        self.encoded = self.skipped = 0  # chunks, for the bench
         self.example_texts = example_texts
         self._example_vectors = heads.example_vectors.astype(np.float32)
 
@@ -69,9 +72,17 @@ class Scorer:
         """For each text, a list of (chunk sentences, chunk vector, probabilities); one encoder batch."""
         plans = [chunks(t, sentences(t)) if has_words(t) else [] for t in texts]
         flat = [t[c[0].start : c[-1].end] for t, plan in zip(texts, plans, strict=True) for c in plan]
-        vectors = self.encoder.embed(flat) if flat else np.zeros((0, 384), np.float32)
-        grams = [features(t) for t in flat]
-        probabilities = self.heads.probabilities(vectors, grams) if flat else np.zeros((0, len(self.heads.signals)))
+        lexical = self.heads.lexical([features(t) for t in flat]) if flat else np.zeros((0, len(self.heads.signals)))
+        # The first pass: a chunk whose n-gram scores are all far below "possible" skips the encoder.
+        needs_encoder = (lexical / self.heads.thresholds[:, 0]).max(axis=1, initial=0.0) >= self.skip_below
+        vectors = np.zeros((len(flat), DIM), np.float32)
+        probabilities = lexical.copy()
+        if needs_encoder.any():
+            encoded = np.flatnonzero(needs_encoder)
+            vectors[encoded] = self.encoder.embed([flat[i] for i in encoded])
+            probabilities[encoded] = self.heads.probabilities(vectors[encoded], lexical[encoded])
+        self.encoded += int(needs_encoder.sum())
+        self.skipped += int(len(flat) - needs_encoder.sum())
         out, row = [], 0
         for plan in plans:
             out.append([(c, vectors[row + i], probabilities[row + i]) for i, c in enumerate(plan)])
@@ -97,17 +108,15 @@ class Scorer:
 
     def _carrying_sentence(self, text, index, chunk, k, cache) -> Piece:
         if index not in cache:
-            pieces = [text[p.start : p.end] for p in chunk]
-            vectors = self.encoder.embed(pieces)
-            cache[index] = (chunk, self.heads.probabilities(vectors, [features(p) for p in pieces]))
+            grams = [features(text[p.start : p.end]) for p in chunk]
+            cache[index] = (chunk, lexical_probabilities(self.heads.lexical_w, self.heads.lexical_b, grams))
         pieces, probabilities = cache[index]
         return pieces[int(np.argmax(probabilities[:, k]))]
 
     def _like(self, vector: np.ndarray, k: int) -> str:
         labelled = self.heads.example_signals[:, k]
-        candidates, ids = self._example_vectors[labelled], self.heads.example_ids[labelled]
-        if len(candidates) == 0:
+        if not labelled.any():
             return ""
-        nearest = int(np.argmax(candidates @ vector))
-        example_row = int(ids[nearest])
+        similarity = np.where(labelled, self._example_vectors @ vector, -np.inf)
+        example_row = int(self.heads.example_ids[int(np.argmax(similarity))])
         return self.example_texts[example_row] if 0 <= example_row < len(self.example_texts) else ""

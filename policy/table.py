@@ -4,8 +4,7 @@ A row fires when its finding is present in the draft, every `with` finding is pr
 at least one `with_any` finding (if listed) is present, no `without` finding is present
 and the context matches. Confidence matters: a signal counts as present from the band
 "likely" up; a stop row whose signal is only "possible" gives review instead (a person
-should look), and a `without` finding excludes the row from "possible" up, because
-wrongly assuming a disclaimer is there costs less than nagging about one that is.
+should look).
 """
 
 from __future__ import annotations
@@ -71,7 +70,7 @@ def apply_table(rows: list[Row], found: dict[str, Presence], context: Context) -
             continue
         if row.with_any and not any(_sure(found, f) for f in row.with_any):
             continue
-        if any(f in found for f in row.without):
+        if any(_sure(found, f) for f in row.without):
             continue
         if presence.sure:
             fired.append(Fired(row, presence, row.verdict))

@@ -72,7 +72,8 @@ def train(pack: str | Path | None, layers: int = 6, settings: FitSettings | None
         lexical_b,
     )
     calibration_grams = [g for g, c in zip(grams, calibration, strict=True) if c]
-    probabilities = heads.probabilities(vectors[calibration], calibration_grams)
+    others = (vectors[fitting], labels[fitting] > 0.5)  # a calibration draft is not its own neighbour
+    probabilities = heads.probabilities(vectors[calibration], heads.lexical(calibration_grams), others)
     heads.thresholds = choose_thresholds(probabilities, labels[calibration])
     heads.save(model_path)
     return TrainReport(

@@ -20,7 +20,7 @@ async def test_stop_draft_is_answered_at_once_with_its_section(alice):
     block = verdict(reply)
     assert block.level == "stop"
     assert block.findings[0].section_title == "9. Security (OPSEC)"
-    assert block.findings[0].highlights[0].text == "door code for the annex is 4471#"
+    assert "door code for the annex is 4471#" in block.findings[0].highlights[0].text
 
 
 async def test_context_is_asked_only_when_it_matters_then_remembered(alice):

@@ -1,71 +1,129 @@
-"""Verdicts, context, fixes and lookup of the default pack."""
+"""Verdicts, context, findings, fixes and bad input with the default pack and its trained model."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
 from policy import DraftError, Verdict
 
+# The drafts of issue 10's table, with the verdict each must get.
+ISSUE_TABLE = [
+    ("Vote for Jane Smith on Tuesday!", "official", True, "stop"),
+    (
+        "Como ingeniero del condado, creo que el nuevo puente es un desperdicio de dinero.",
+        "personal",
+        False,
+        "disclaimer",
+    ),
+    (
+        "If that inspector writes me up one more time I know which car is his in the lot. Just saying.",
+        "personal",
+        False,
+        "stop",
+    ),
+    (
+        "Heads up to my friends in construction: the school district has already picked the winning roofing bid, "
+        "announcement is next week.",
+        "personal",
+        False,
+        "stop",
+    ),
+    ("I'm a county cartographer and honestly our parks are underfunded.", "personal", False, "disclaimer"),
+    ("Between us, the budget for our kid's soccer team is a mess.", "personal", False, "ok"),
+    ("Photo of our labrador at the beach!", "personal", False, "ok"),
+    ("The council meeting is set to begin at 7.", "official", True, "ok"),
+]
 
-def test_verdict_is_the_most_severe_finding(policy):
-    text = "As a county engineer I think we should fix roads. Call the office, (217) 555-0148, for details"
+
+@pytest.mark.parametrize(("text", "account", "on_duty", "expected"), ISSUE_TABLE)
+def test_the_issue_table_gets_the_should_be_column(policy, text, account, on_duty, expected):
+    assert policy.check(text, account, on_duty).verdict.label == expected
+
+
+# Stop drafts hidden from a naive matcher: zero-width characters, look-alike letters,
+# leetspeak, full-width digits and spelled-out numbers.
+OBFUSCATED_STOPS = [
+    "Our wifi p\u200ba\u200bs\u200bs\u200bw\u200bo\u200br\u200bd is Maple#7742, use it when the guest network is down",
+    "the back door c\u043ede to the records room is 4417, let yourselves in",
+    "My client's SSN is \uff15\uff13\uff16-\uff12\uff12-\uff18\uff10\uff17\uff19, can someone update her file",
+    "her social is five three six, two two, eight zero seven nine",
+    "call my coworker at (\uff16\uff10\uff18) \uff15\uff15\uff15-\uff10\uff11\uff19\uff12 and tell her what you think",
+    "Gate c0de for the depot is 9931, don't tell the contractors",
+    "ＴＨＥ SECRET//NOFORN cable says the talks collapsed",
+]
+
+
+@pytest.mark.parametrize("text", OBFUSCATED_STOPS)
+def test_obfuscated_stop_drafts_still_stop(policy, text):
     assert policy.check(text).verdict is Verdict.STOP
-    review = "As a county engineer I think we should fix roads. Email me at my personal Gmail about your permit"
-    assessment = policy.check(review)
-    assert assessment.verdict is Verdict.REVIEW
-    assert {f.rule for f in assessment.findings} >= {"rec.official_content", "disc.personal_disclaimer"}
 
 
-def test_disclaimer_advice_is_dropped_when_a_draft_must_not_be_posted(policy):
-    assessment = policy.check("As a county engineer I think we should fix roads. The door code is 4471#")
+def test_context_changes_the_verdict_for_the_same_partisan_post(policy):
+    verdicts = {c.describe(): a.verdict for c, a in policy.check_contexts("Re-elect Mayor Dana Ortiz!").items()}
+    assert verdicts["personal account, off duty"] is Verdict.OK
+    assert verdicts["personal account, on duty"] is Verdict.STOP
+    assert verdicts["official account, on duty"] is Verdict.STOP
+
+
+def test_findings_name_signal_band_section_and_nearest_example(policy):
+    text = "Internal memo I saw today: the county closes the Elm Street clinic in March. Not announced yet, shh."
+    assessment = policy.check(text)
     assert assessment.verdict is Verdict.STOP
-    assert "disc.personal_disclaimer" not in {f.rule for f in assessment.findings}
-    assert policy.disclaimer not in assessment.fixed
+    finding = next(f for f in assessment.findings if f.verdict is Verdict.STOP)
+    assert finding.band in ("possible", "likely", "very likely") and finding.finding
+    assert finding.section.id in policy.sections
+    assert finding.like and finding.like != text
+    assert text[finding.start : finding.end].strip()
+    assert json.dumps(assessment.to_dict())  # serialisable for --json
 
 
-def test_a_title_endorsement_supersedes_the_disclaimer_finding(policy):
-    assessment = policy.check("As a county inspector I think Ace Roofing is the best roofer in town, hire them.")
-    rules = {f.rule for f in assessment.findings}
-    assert "end.title_endorsement" in rules and "disc.personal_disclaimer" not in rules
-    assert assessment.categories == ("endorsement",)
+def test_the_sentence_carrying_a_signal_is_highlighted(policy):
+    text = (
+        "Lovely weekend at the lake with the kids. We grilled and swam until sunset. "
+        "Also, the water plant's back gate lock has been broken since March, anyone can walk in."
+    )
+    finding = policy.check(text).findings[0]
+    assert finding.verdict >= Verdict.REVIEW and finding.finding == "security"
+    assert "gate" in text[finding.start : finding.end]
+    assert "lake" not in text[finding.start : finding.end]
 
 
-def test_context_changes_the_verdict(policy):
-    text = "Go Democrats, win it all this year!"
-    assert policy.check(text, "personal", on_duty=False).verdict is Verdict.OK
-    assert policy.check(text, "personal", on_duty=True).verdict is Verdict.STOP
-    assert policy.check(text, "official", on_duty=False).verdict is Verdict.STOP
+def test_detector_fixes_use_labelled_placeholders(policy):
+    text = "Text Maria at (312) 555-0187 about the car pool"
+    assessment = policy.check(text)
+    assert assessment.verdict is Verdict.STOP
+    assert "555-0187" not in assessment.fixed and "[phone number removed]" in assessment.fixed
 
 
-def test_check_contexts_gives_every_context_from_one_scan(policy):
-    verdicts = {c.describe(): a.verdict.label for c, a in policy.check_contexts("Go Republicans!").items()}
-    assert verdicts["personal account, off duty"] == "ok"
-    assert verdicts["personal account, on duty"] == "stop"
-
-
-def test_fix_masks_personal_data_and_keeps_the_rest(policy):
-    text = "Her cell is (217) 555-0148, tell her what you think"
-    fixed = policy.check(text).fixed
-    assert "555-0148" not in fixed and fixed.startswith("Her cell is (•••) •••-••••")
-
-
-def test_fix_appends_the_disclaimer(policy):
-    text = "As a public school teacher, I think phone bans are overdue."
+def test_the_disclaimer_fix_appends_the_packs_template(policy):
+    text = "Twelve years as a county librarian and I think cutting weekend hours was a terrible decision."
     assessment = policy.check(text)
     assert assessment.verdict is Verdict.DISCLAIMER
     assert assessment.fixed == f"{text}\n\n{policy.disclaimer}"
 
 
-def test_a_disclaimer_already_present_clears_the_rule(policy):
-    text = "As a public school teacher, I think phone bans are overdue. Views are my own."
+def test_an_explicit_disclaimer_clears_the_disclaimer_finding(policy):
+    text = (
+        "Twelve years as a county librarian and I think cutting weekend hours was a terrible decision. "
+        "Views are my own, not my employer's."
+    )
     assert policy.check(text).verdict is Verdict.OK
 
 
-def test_findings_carry_section_and_offsets(policy):
-    text = "Just finished scoring the bids, Northway wins, buy their stock"
-    finding = policy.check(text).findings[0]
-    assert finding.section.id == "confidential-information"
-    assert text[finding.start : finding.end].lower().startswith(("scoring", "buy"))
+def test_disclaimer_advice_is_dropped_when_a_draft_must_not_be_posted(policy):
+    text = "As a county engineer I think the bridge plan is a waste. The site office door code is 4471#"
+    assessment = policy.check(text)
+    assert assessment.verdict is Verdict.STOP
+    assert all(f.verdict is not Verdict.DISCLAIMER for f in assessment.findings)
+
+
+def test_batch_and_single_checks_agree(policy):
+    drafts = [(t, __import__("policy").Context(a, d)) for t, a, d, _ in ISSUE_TABLE]
+    batch = policy.check_many(drafts)
+    single = [policy.check(t, c.account, c.on_duty) for t, c in drafts]
+    assert [a.verdict for a in batch] == [a.verdict for a in single]
 
 
 @pytest.mark.parametrize(
@@ -76,6 +134,7 @@ def test_findings_carry_section_and_offsets(policy):
         ("x" * 50_000, "limit"),
         ("bad \udcff byte", "UTF-8"),
         ("nul\x00byte", "binary"),
+        (b"bytes", "must be text"),
     ],
 )
 def test_bad_drafts_get_a_clear_error(policy, draft, message):
@@ -83,9 +142,11 @@ def test_bad_drafts_get_a_clear_error(policy, draft, message):
         policy.check(draft)
 
 
-def test_control_characters_and_huge_allowed_drafts_get_an_answer(policy):
+def test_wordless_and_huge_drafts_get_an_answer(policy):
+    assert policy.check("a" * 39_000).verdict is Verdict.OK
+    assert policy.check("7" * 39_000).verdict in (Verdict.OK, Verdict.STOP)
     assert policy.check("hello\x07\x1b[31m world").verdict is Verdict.OK
-    long_text = ("The library is open today. " * 1400)[:39_000]
+    long_text = ("The library is open today until six. " * 1000)[:30_000]
     assert policy.check(long_text).verdict is Verdict.OK
 
 

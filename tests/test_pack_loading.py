@@ -1,135 +1,86 @@
-"""Bad packs are reported with file, line and reason and never half-load; overlays work by rule id."""
+"""A bad pack names file, line and reason, and never loads half-way."""
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
+import subprocess
+import sys
 
 import pytest
 
 from policy import PackError, Policy
-from policy.pack import BUILTIN_PACKS
+from tests.small_pack import FILES, write_pack
 
-
-def write(directory: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = directory / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return directory
-
-
-MINIMAL = {
-    "pack.yaml": "name: tiny\ndisclaimer: Views are my own.\n",
-    "sections.yaml": """\
-        sections:
-          - id: security
-            title: Security
-            body: Keep secrets secret.
-        """,
-    "rules/security.yaml": """\
-        rules:
-          - id: sec.pin
-            category: security
-            verdict: stop
-            section: security
-            match:
-              patterns: ['\\bpin (?:is|:) \\d{4}\\b']
-            message: Do not post PINs.
-            examples:
-              flag: ["my pin is 1234"]
-              pass: ["pin the tail on the donkey"]
-        """,
-}
-
-
-def test_a_minimal_pack_loads_and_checks(tmp_path):
-    policy = Policy.load(write(tmp_path, MINIMAL))
-    assert policy.check("the pin is 4821").verdict.label == "stop"
-    assert policy.check("pin it to the board").verdict.label == "ok"
+TABLE = FILES["table.yaml"]
 
 
 @pytest.mark.parametrize(
-    ("broken", "file", "line", "reason"),
+    ("overrides", "file", "line", "reason"),
     [
+        ({"table.yaml": "rows:\n  - id: x\n    verdict: [\n"}, "table.yaml", 4, "invalid YAML"),
+        ({"table.yaml": TABLE.replace("verdict: stop", "verdict: maybe", 1)}, "table.yaml", 2, "'verdict' must be"),
+        ({"table.yaml": TABLE.replace("section: politics", "section: nope", 1)}, "table.yaml", 2, "unknown section"),
+        ({"table.yaml": TABLE.replace("finding: partisan", "finding: partisn", 1)}, "table.yaml", 2, "'partisn'"),
+        ({"table.yaml": TABLE.replace("message:", "mesage:", 1)}, "table.yaml", 2, "unknown key 'mesage'"),
+        ({"signals.yaml": "signals:\n  - id: partisan\n"}, "signals.yaml", 2, "'description' is required"),
         (
-            {"rules/security.yaml": "rules:\n  - id: x\n    verdict: [\n"},
-            "rules/security.yaml",
-            4,
-            "invalid YAML",
-        ),
-        (
-            {"rules/security.yaml": MINIMAL["rules/security.yaml"].replace("verdict: stop", "verdict: maybe")},
-            "rules/security.yaml",
+            {"detectors.yaml": FILES["detectors.yaml"].replace("kind: credential", "kind: magic")},
+            "detectors.yaml",
             2,
-            "'verdict' must be ok, disclaimer, review or stop",
+            "'kind' must be one of",
         ),
         (
-            {"rules/security.yaml": MINIMAL["rules/security.yaml"].replace("section: security", "section: nope")},
-            "rules/security.yaml",
-            2,
-            "unknown section 'nope'",
-        ),
-        (
-            {"rules/security.yaml": MINIMAL["rules/security.yaml"].replace("\\d{4}", "(?<=x)\\d")},
-            "rules/security.yaml",
+            {"detectors.yaml": FILES["detectors.yaml"].replace("[password,", '["re:(?<=x)a",')},
+            "detectors.yaml",
             2,
             "does not compile",
         ),
+        ({"examples/bad.jsonl": '{"text": "fine", "signals": []}\n{oops\n'}, "examples/bad.jsonl", 2, "not valid JSON"),
         (
-            {"rules/security.yaml": MINIMAL["rules/security.yaml"].replace("message:", "mesage:")},
-            "rules/security.yaml",
-            2,
-            "unknown key 'mesage'",
+            {"examples/bad.jsonl": '{"text": "x", "signals": ["nope"]}\n'},
+            "examples/bad.jsonl",
+            1,
+            "unknown signal 'nope'",
         ),
-        ({"pack.yaml": "name: tiny\n"}, "pack.yaml", 1, "'disclaimer' (the disclaimer template) is required"),
+        ({"examples/bad.jsonl": '{"text": "x", "expected": "maybe"}\n'}, "examples/bad.jsonl", 1, "'expected' must be"),
+        ({"pack.yaml": "name: x\ncolour: blue\ndisclaimer: d\n"}, "pack.yaml", 1, "unknown setting 'colour'"),
     ],
 )
-def test_broken_pack_names_file_line_and_reason(tmp_path, broken, file, line, reason):
-    write(tmp_path, {**MINIMAL, **broken})
-    with pytest.raises(PackError) as raised:
-        Policy.load(tmp_path)
-    problem = raised.value.problems[0]
-    assert problem.path == (tmp_path / file).resolve() or problem.path.name == Path(file).name
-    assert problem.line == line
-    assert reason in problem.reason
+def test_broken_pack_names_file_line_and_reason(tmp_path, overrides, file, line, reason):
+    directory = write_pack(tmp_path / "pack", overrides)
+    with pytest.raises(PackError) as caught:
+        Policy.load(directory, need_model=False)
+    problems = [p for p in caught.value.problems if p.path.name == file.split("/")[-1]]
+    assert problems, caught.value.problems
+    assert any(p.line == line and reason in p.reason for p in problems), problems
 
 
-def test_catastrophic_pattern_is_linear_time_not_a_hang(tmp_path):
-    rules = MINIMAL["rules/security.yaml"].replace("\\bpin (?:is|:) \\d{4}\\b", "(a+)+$")
-    policy = Policy.load(write(tmp_path, {**MINIMAL, "rules/security.yaml": rules}))
-    assert policy.check("a" * 5000 + "!").verdict.label == "ok"  # RE2 cannot backtrack
-
-
-def test_overlay_disables_overrides_and_adds_rules(tmp_path):
-    overlay = write(
-        tmp_path / "agency",
-        {
-            "pack.yaml": f"name: agency\nextends: {BUILTIN_PACKS / 'default'}\ndisclaimer: Mine, not the agency's.\n",
-            "rules/local.yaml": """\
-            rules:
-              - id: pol.civic_ok
-                disabled: true
-              - id: conduct.incivility
-                verdict: stop
-              - id: local.project_name
-                category: confidential
-                verdict: stop
-                section: confidential-information
-                match: {phrases: [project bluebird]}
-                message: Project Bluebird is not public.
-            """,
-        },
+def test_cli_validate_prints_every_problem_with_file_and_line(tmp_path):
+    directory = write_pack(tmp_path / "pack", {"table.yaml": TABLE.replace("verdict: stop", "verdict: maybe")})
+    result = subprocess.run(
+        [sys.executable, "-m", "adapters.main", "policy", "validate", str(directory)], capture_output=True
     )
-    policy = Policy.load(overlay)
-    ids = {r.id for r in policy.rules}
-    assert "pol.civic_ok" not in ids and "local.project_name" in ids
-    assert policy.check("Project Bluebird kicks off soon").verdict.label == "stop"
-    assert policy.check("what a bunch of idiots").verdict.label == "stop"
-    assert policy.disclaimer == "Mine, not the agency's."
-    assert "Mine, not the agency's." in policy.check("As a city engineer I think roundabouts are safer.").fixed
+    assert result.returncode == 1
+    assert f"{directory.resolve()}/table.yaml:2: row 'pol.official'".encode() in result.stderr
+    assert b"Traceback" not in result.stderr
 
 
-def test_missing_directory_is_a_clear_error(tmp_path):
+def test_duplicate_examples_are_reported(tmp_path):
+    line = '{"text": "Same post", "signals": []}\n'
+    directory = write_pack(tmp_path / "pack", {"examples/twice.jsonl": line + line})
+    with pytest.raises(PackError, match="already an example"):
+        Policy.load(directory, need_model=False)
+
+
+def test_an_extends_cycle_and_a_missing_directory_are_clear_errors(tmp_path):
+    directory = write_pack(tmp_path / "pack", {"pack.yaml": "name: a\nextends: .\ndisclaimer: d\n"})
+    with pytest.raises(PackError, match="cycle"):
+        Policy.load(directory, need_model=False)
     with pytest.raises(PackError, match="not a policy pack directory"):
-        Policy.load(tmp_path / "nowhere")
+        Policy.load(tmp_path / "nowhere", need_model=False)
+
+
+def test_the_default_pack_and_its_model_are_current():
+    policy = Policy.load()
+    assert policy.model_problem() == ""
+    assert len(policy.examples) >= 4000
+    assert {lang for e in policy.examples for lang in [e.lang]} >= {"en", "fr", "es"}

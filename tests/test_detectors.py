@@ -1,0 +1,79 @@
+"""Detectors of the default pack, positive and negative fixtures side by side, with spans."""
+
+from __future__ import annotations
+
+import pytest
+
+from policy.normalize import Shadow
+
+
+def detect(policy, text: str) -> dict[str, list[str]]:
+    """Detector id -> the original text of each hit."""
+    found = policy._detect(text, Shadow.of(text))
+    return {name: [text[s:e] for s, e in presence.spans] for name, presence in found.items()}
+
+
+@pytest.mark.parametrize(
+    ("text", "detector", "hit"),
+    [
+        ("Call me at (212) 555-0199 tonight", "phone", "(212) 555-0199"),
+        ("appelle-moi au 06 12 34 56 78 ce soir", "phone", "06 12 34 56 78"),
+        ("Llámame al +34 612 34 56 78", "phone", "+34 612 34 56 78"),
+        ("text me 5551234567 after work", "phone", "5551234567"),
+        ("my SSN is 536-22-8079", "national_id", "536-22-8079"),
+        ("her social insurance number 046 454 286 is on file", "national_id", "046 454 286"),
+        ("DNI 12345678Z del solicitante", "national_id", "12345678Z"),
+        ("NI number AB 12 34 56 C", "national_id", "AB 12 34 56 C"),
+        ("card 4111 1111 1111 1111 exp 09/29", "payment_card", "4111 1111 1111 1111"),
+        ("write to jane.doe@gmail.com", "email", "jane.doe@gmail.com"),
+        ("she lives at 42 Elm Street now", "street_address", "42 Elm Street"),
+        ("il habite 12 rue des Lilas", "street_address", "12 rue des Lilas"),
+        ("vive en calle Mayor 5", "street_address", "calle Mayor 5"),
+        ("DOB 04/12/1987 on the form", "date_of_birth", "04/12/1987"),
+        ("née le 3 mars 1990 à Lyon", "date_of_birth", "3 mars 1990"),
+        ("wifi password is Tr0ub4dor! for guests", "credential", "password is Tr0ub4dor!"),
+        ("the door code is 4471# btw", "credential", "door code is 4471#"),
+        ("key sk_live_4eC39HqLyjWDarjtT1zdp7dc leaked", "credential", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
+        ("the SECRET//NOFORN annex", "marking", "SECRET//NOFORN"),
+        ("marked FOUO, do not share", "marking", "FOUO"),
+        ("claim no. 2024-55817 for Mr Diaz", "case_number", "claim no. 2024-55817"),
+        ("Alt text: a red fire truck", "alt_text", "Alt text"),
+        ("new #waterquality report", "lowercase_hashtag", "#waterquality"),
+    ],
+)
+def test_detector_finds_with_span(policy, text, detector, hit):
+    assert hit in detect(policy, text).get(detector, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "detector"),
+    [
+        ("call 311 or 911 in an emergency", "phone"),
+        ("our public hotline 202-555-0100 is open 24/7", "phone"),
+        ("ZIP 20500-0003", "phone"),
+        ("Order #123456789 shipped", "phone"),
+        ("the score was 21-14 in 2024", "phone"),
+        ("ssn 219-09-9999 is the famous wallet-card number", "national_id"),
+        ("tracking 1Z999AA10123456784", "payment_card"),
+        ("email permits@city.gov for forms", "email"),
+        ("the password to my heart is chocolate", "credential"),
+        ("login at 9:30 tomorrow", "credential"),
+        ("my grandma's secret recipe", "marking"),
+        ("MY SECRET RECIPE IS OUT", "marking_word"),
+        ("the case for more bike lanes is strong", "case_number"),
+        ("#Library day", "lowercase_hashtag"),
+        ("#WaterQuality report", "lowercase_hashtag"),
+    ],
+)
+def test_detector_ignores_look_alikes(policy, text, detector):
+    assert detector not in detect(policy, text)
+
+
+def test_a_phone_number_gives_way_to_an_id_that_covers_it(policy):
+    found = detect(policy, "my SSN is 536-22-8079")
+    assert "phone" not in found and found["national_id"] == ["536-22-8079"]
+
+
+def test_spans_point_into_the_original_text_through_obfuscation(policy):
+    text = "her cell is (\uff16\uff10\uff18) \uff15\uff15\uff15-\uff10\uff11\uff19\uff12 ok"
+    assert detect(policy, text)["phone"] == ["(\uff16\uff10\uff18) \uff15\uff15\uff15-\uff10\uff11\uff19\uff12"]

@@ -1,0 +1,86 @@
+"""Train a small pack's heads from scratch, then check drafts it has not seen; staleness; overlays."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from policy import ModelError, Policy, Verdict
+from policy.training import train
+from tests.small_pack import write_pack
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    directory = write_pack(tmp_path_factory.mktemp("packs") / "small")
+    report = train(directory, layers=6)
+    assert report.trained + report.held_out == 64 and report.path.exists()
+    return directory
+
+
+def test_a_trained_small_pack_judges_drafts_it_has_not_seen(trained):
+    policy = Policy.load(trained)
+    assert policy.check("Vote for Maria Chen for city council!", "official", True).verdict is Verdict.STOP
+    assert policy.check("Vote for Maria Chen for city council!", "personal", False).verdict is Verdict.OK
+    assert policy.check("Just baked bread with my daughter", "official", True).verdict is Verdict.OK
+    leak = policy.check("Not announced yet, but the pool closes for good in May, keep it quiet")
+    assert leak.verdict >= Verdict.REVIEW and leak.findings[0].finding == "leak"
+
+
+def test_detector_findings_need_no_model_output(trained):
+    assessment = Policy.load(trained).check("Lovely garden today. My bike lock pin is 4471")
+    assert assessment.verdict is Verdict.STOP
+    assert "sec.credential" in {f.rule for f in assessment.findings}
+    assert "4471" not in assessment.fixed
+
+
+def test_a_missing_model_says_to_run_train(tmp_path):
+    directory = write_pack(tmp_path / "fresh")
+    with pytest.raises(ModelError, match="policybot policy train"):
+        Policy.load(directory)
+    assert Policy.load(directory, need_model=False).model_problem()
+
+
+def test_new_examples_make_the_model_stale_until_retrained(trained, tmp_path):
+    overlay = write_pack(tmp_path / "overlay", {"pack.yaml": f"name: overlay\nextends: {trained}\n"}, examples=False)
+    for name in ("sections.yaml", "signals.yaml", "detectors.yaml", "table.yaml"):
+        (overlay / name).unlink()
+    Policy.load(overlay)  # no examples of its own: the base model is current
+    (overlay / "examples").mkdir()
+    extra = {"text": "Between us, the recycling depot closes in June", "signals": ["leak"], "detectors": []}
+    (overlay / "examples" / "local.jsonl").write_text(json.dumps(extra) + "\n")
+    with pytest.raises(ModelError, match="older than the pack's examples"):
+        Policy.load(overlay)
+    train(overlay, layers=6)
+    assert (overlay / "model" / "heads.npz").exists()
+    assert Policy.load(overlay).model_problem() == ""
+
+
+def test_an_overlay_can_disable_and_change_table_rows(trained, tmp_path):
+    overlay = tmp_path / "local"
+    overlay.mkdir()
+    (overlay / "pack.yaml").write_text(f"name: local\nextends: {trained}\n")
+    (overlay / "table.yaml").write_text(
+        "rows:\n  - id: sec.credential\n    disabled: true\n  - id: conf.leak\n    verdict: review\n"
+    )
+    policy = Policy.load(overlay)
+    assert policy.check("the pin is 4471 for the side door").verdict is Verdict.OK
+    assert policy.check("Not announced yet, but the pool closes for good in May").verdict <= Verdict.REVIEW
+
+
+def test_cli_validate_train_and_test_on_a_pack(tmp_path):
+    directory = write_pack(tmp_path / "cli")
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "adapters.main", *args], capture_output=True, timeout=300)
+
+    stale = run("policy", "validate", str(directory))
+    assert stale.returncode == 1 and b"policybot policy train" in stale.stderr
+    trained = run("policy", "train", str(directory), "--layers", "6")
+    assert trained.returncode == 0 and b"trained 2 signal heads" in trained.stdout
+    assert b"model: current" in run("policy", "validate", str(directory)).stdout
+    scores = json.loads(run("policy", "test", str(directory), "--json").stdout)
+    assert set(scores["signals"]) == {"partisan", "leak", "credential"}

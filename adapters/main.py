@@ -121,9 +121,9 @@ def review() -> None:
 
 @review.command(name="export-examples")
 @db_option
-@click.option("--out", type=click.File("w"), default="-", help="Where to write the YAML (default: stdout).")
+@click.option("--out", type=click.File("w"), default="-", help="Where to write the JSON lines (default: stdout).")
 def export_examples_command(database, out) -> None:
-    """Overturned appeals as candidate `pass` examples for your overlay pack (YAML)."""
+    """Overturned appeals as JSON lines for your overlay pack's examples/ (then policy train)."""
     from bot.reviews import export_examples
 
     async def run() -> str:

@@ -156,8 +156,8 @@ def format_assessment(text: str, assessment: Assessment) -> str:
             lines.append(f"    found: {quoted}")
         if finding.like:
             lines.append(f'    like: "{finding.like}"')
-    if assessment.fixed != text:
-        lines += ["", "Fixed version:", assessment.fixed]
+    if assessment.fixed != text and assessment.verdict is not Verdict.REVIEW:
+        lines += ["", "Fixed version:", assessment.fixed or "(nothing is left once the flagged sentences are removed)"]
     return "\n".join(lines)
 
 

@@ -131,7 +131,7 @@ def verdict_reply(turn: Turn, text: str, assessment: Assessment, known: bool = T
         reply.add(Text(f"Suggested disclaimer: _{turn.bot.policy.disclaimer}_"))
     value = draft_value(turn, text, context.account, context.on_duty)
     buttons = []
-    if assessment.fixed != text:
+    if assessment.fixed != text and level != "review":  # a review needs a person, not a rewrite
         label = "Add the disclaimer" if level == "disclaimer" else "Fix it for me"
         buttons.append(choice(label, "draft.fix", value, "primary"))
     if level in ("review", "stop") or context.account == "official":
@@ -171,6 +171,8 @@ async def fix(turn: Turn) -> Reply:
         return Reply([Text(texts.FIX_NOTHING)])
     if assessment.verdict.label == "stop":
         reasons = ", ".join(sorted({f.section.title for f in assessment.findings if f.verdict.label == "stop"}))
+        if not assessment.fixed.strip():
+            return Reply([Text(texts.FIX_STOP_NOTHING_LEFT.format(reasons=reasons))])
         return Reply([Text(texts.FIX_STOP.format(reasons=reasons)), Text(f"```\n{assessment.fixed}\n```")])
     return Reply([Text(texts.FIXED_INTRO), Text(f"```\n{assessment.fixed}\n```")])
 

@@ -126,22 +126,27 @@ def _already(item: ReviewItem) -> Reply:
 
 
 async def export_examples(bot: Bot) -> str:
-    """Overturned appeals as candidate `pass` examples for an agency overlay pack (YAML)."""
-    import yaml
+    """Overturned appeals as JSON lines for an overlay pack's `examples/`, labelled with no
+    signals (the reviewers found nothing wrong); each carries a note with what the check found.
+    Review each line before you train on it."""
+    import json
 
     items = [i for i in await bot.store.list_reviews("overturned") if i.kind == "appeal" and i.draft]
-    by_rule: dict[str, list[str]] = {}
-    for item in items:
-        for rule in item.rules:
-            by_rule.setdefault(rule, []).append(item.draft or "")
-    document = {"rules": [{"id": rule, "examples": {"pass": drafts}} for rule, drafts in sorted(by_rule.items())]}
+    lines = [
+        json.dumps(
+            {
+                "text": item.draft,
+                "signals": [],
+                "detectors": [],
+                "note": f"overturned appeal #{item.id}; the check had found: {', '.join(item.rules) or 'nothing'}",
+            },
+            ensure_ascii=False,
+        )
+        for item in items
+    ]
     if items:
         await bot.store.mark_exported([i.id for i in items])
-    header = (
-        "# Candidate pass examples from overturned appeals. Review each one, then merge the\n"
-        "# examples into your overlay pack's rules (the drafts were purged from the store).\n"
-    )
-    return header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+    return "".join(line + "\n" for line in lines)
 
 
 ACTIONS = {"review.decide": decide}

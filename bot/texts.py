@@ -25,7 +25,10 @@ DRAFT_EXPIRED = "I no longer have that draft (I never store drafts). Please send
 FIXED_INTRO = "Here is a fixed version:"
 FIX_NOTHING = "There is nothing to fix: the draft is fine as it is."
 FIX_STOP = (
-    "Masking and disclaimers can't make this one OK ({reasons}). Don't post it; here it is with personal data masked:"
+    "Don't post this one as it is ({reasons}). Here it is with the flagged sentences removed and personal data replaced:"
+)
+FIX_STOP_NOTHING_LEFT = (
+    "Don't post this one ({reasons}): once the flagged sentences are removed, nothing is left to post."
 )
 SENT_FOR_REVIEW = "Sent to communications for review as item #{id}. I'll tell you the outcome. The draft is kept for at most {days} days."
 APPEAL_ASK_REASON = "Appeal #{id} created. Tell me in one message why you think the verdict is wrong, or say `skip`."

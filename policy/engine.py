@@ -213,6 +213,8 @@ class Policy:
         placeholders = {d.id: d.placeholder for d in self.detectors}
         contacts = self.meta.get("public_contacts") or {}
         for f in fired:
+            if f.verdict != f.row.verdict:
+                continue  # a "possible" finding asks for a person's look, not a rewrite
             for span in f.presence.spans:
                 if f.row.fix == "placeholder":
                     edits[span] = str(contacts.get(f.presence.id) or placeholders.get(f.presence.id) or "[removed]")

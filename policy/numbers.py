@@ -1,0 +1,115 @@
+"""Detector kinds for numbers: phone numbers (`phonenumbers`' own matcher), national ids and
+payment cards (`python-stdnum` checksums). Patterns are RE2: linear time on any input."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import phonenumbers
+import re2
+from stdnum import luhn
+from stdnum.ca import sin
+from stdnum.cl import rut
+from stdnum.es import dni, nie
+from stdnum.fr import nir
+from stdnum.us import ssn
+
+from policy.detectorbase import DetectorSettings, Span, near_words
+from policy.normalize import Shadow
+
+TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
+
+
+def _digits(piece: str) -> str:
+    return "".join(c for c in piece if c.isdigit())
+
+
+_PHONE_INTRO_BEFORE = 45
+
+
+def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
+    """Phone numbers in any country's format, minus public short codes and introduced public lines."""
+    text = draft.text
+    found: list[Span] = []
+    for region in settings.regions:
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
+            span = (match.start, match.end)
+            if any(s < span[1] and span[0] < e for s, e in found):
+                continue
+            digits = _digits(match.raw_string)
+            if digits in settings.allowed_numbers or len(digits) < 7:
+                continue
+            national = str(match.number.national_number)
+            if match.number.country_code == 1 and national[:3] in TOLL_FREE:
+                continue  # an organisation's line, not a person's
+            if near_words(text, match.start, match.start, settings, before=_PHONE_INTRO_BEFORE, after=0, public=True):
+                continue  # "our public help line", "línea de atención"
+            if not _phone_shaped(match.raw_string) and not near_words(text, match.start, match.end, settings):
+                continue  # a bare run of digits or a ZIP+4 is a phone number only when labelled as one
+            found.append(span)
+    yield from found
+
+
+_ZIP4 = re2.compile(r"^\d{5}-\d{4}$")
+
+
+def _phone_shaped(raw: str) -> bool:
+    if raw.startswith("+") or "(" in raw:
+        return True
+    return any(not c.isdigit() for c in raw) and not _ZIP4.match(raw)
+
+
+_NUMBER_RUN = re2.compile(r"(?:^|[^\w])(\d[\d .,\-]{5,22}[\dk])(?:$|[^\w])")
+_SSN_SHAPE = re2.compile(r"^\d{3}[-. ]\d{2}[-. ]\d{4}$")
+_DNI_WORD = re2.compile(r"\b(?:dni|nie|nif|documento|cedula|d\.n\.i)\b")
+_NINO = re2.compile(r"(?i)(?:^|[^\w])([a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d])(?:$|[^\w])")
+_NINO_BAD_PREFIX = frozenset({"bg", "gb", "nk", "kn", "tn", "nt", "zz"})
+_DNI = re2.compile(r"(?i)(?:^|[^\w])([xyz]?[\- ]?\d{7,8}[\- ]?[a-z])(?:$|[^\w])")
+_CURP = re2.compile(r"(?i)(?:^|[^\w])([a-z]{4}\d{6}[hm][a-z]{5}[0-9a-z]\d)(?:$|[^\w])")
+
+
+def _is_national_number(piece: str, digits: str, labelled: bool, before: str) -> bool:
+    """SSN (checksum rules, and its 3-2-4 shape or a label), SIN (Luhn and a label), NIR (key, or a
+    label), an Argentine DNI ("DNI 31.456.789") and a Chilean RUT (check digit)."""
+    if len(digits) == 9 and ssn.is_valid(digits) and (_SSN_SHAPE.match(piece) or labelled):
+        return True
+    if len(digits) == 9 and sin.is_valid(digits) and labelled:
+        return True
+    if len(digits) in (13, 15) and (nir.is_valid(digits) or labelled):
+        return True
+    if len(digits) in (7, 8) and labelled and _DNI_WORD.search(before):
+        return True
+    return len(digits) in (8, 9) and "-" in piece and rut.is_valid(piece)
+
+
+def national_id(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
+    """SSN, SIN and NIR numbers (checksummed), NINO, DNI/NIE and CURP."""
+    text = draft.text
+    for match in _NUMBER_RUN.finditer(text):
+        piece, span = match.group(1), match.span(1)
+        digits = _digits(piece)
+        labelled = near_words(text, *span, settings)
+        if _is_national_number(piece, digits, labelled, text[max(0, span[0] - 30) : span[0]]):
+            yield span
+    for match in _NINO.finditer(text):
+        body = match.group(1).replace(" ", "").lower()
+        if body[:2] not in _NINO_BAD_PREFIX and body[0] not in "dfiquv" and body[1] not in "dfiqouv":
+            yield match.span(1)
+    for match in _DNI.finditer(text):
+        body = match.group(1).replace("-", "").replace(" ", "").upper()
+        labelled = _DNI_WORD.search(text[max(0, match.start(1) - 30) : match.start(1)])
+        if dni.is_valid(body) or nie.is_valid(body) or labelled:
+            yield match.span(1)
+    for match in _CURP.finditer(text):
+        yield match.span(1)
+
+
+_CARD = re2.compile(r"(?:^|[^\w])((?:\d[ \-]?){12,18}\d)(?:$|[^\w])")
+
+
+def payment_card(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
+    text = draft.text
+    for match in _CARD.finditer(text):
+        digits = _digits(match.group(1))
+        if 13 <= len(digits) <= 19 and digits[0] in "3456" and luhn.is_valid(digits):
+            yield match.span(1)

@@ -17,9 +17,9 @@ HIDDEN_FORMS = [
     ("d0n4te to the c4mp4ign today", "donate to the campaign", "d0n4te to the c4mp4ign"),
     ("D O N A T E to Ray Hunt", "donate", "D O N A T E"),
     (
-        "her social is three two one, six five, four nine eight seven",
-        "321,65,4987",
-        "three two one, six five, four nine eight seven",
+        "his social: five three six, two two, eight zero seven nine",
+        "536,22,8079",
+        "five three six, two two, eight zero seven nine",
     ),
     ("His cell is (６０８) ５５５-０１９２", "(608) 555-0192", "(６０８) ５５５-０１９２"),
     ("that b0ss better w4tch his b4ck", "watch his back", "w4tch his b4ck"),

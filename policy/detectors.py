@@ -70,7 +70,7 @@ _TOKEN_SHAPES = re2.compile(
     r"((?:sk|pk|rk)_(?:live|test)_[a-z0-9]{8,}|akia[0-9a-z]{16}|gh[pousr]_[a-z0-9]{20,}|xox[abpr]-[a-z0-9\-]{10,}"
     r"|bearer [a-z0-9._\-]{16,})"
 )
-_VALUE_TOKENS = re2.compile(r"[^\s\"'`,;]{3,64}")
+_VALUE_TOKENS = re2.compile(r"([^\s\"'`,;]{3,64})")
 _VALUE_WINDOW = 60  # characters after a key word in which its value may follow
 _VALUE_STOP = frozenset(
     "the to my your his her our their for of on in is was will and not que de la le el mi mon".split()
@@ -83,17 +83,25 @@ def credential(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
 
     The key word is found in the shadow; each candidate value is also read as the author wrote
     it, since folding leetspeak turns "Tr0ub4dor" into a word."""
-    text = draft.text
-    yield from (m.span(1) for m in _TOKEN_SHAPES.finditer(text))
+    yield from (m.span(1) for m in _TOKEN_SHAPES.finditer(draft.text))
+
+    def secret(value: str, start: int, end: int) -> bool:
+        return _secret_shaped(value) or _secret_shaped(draft.original[slice(*draft.span(start, end))])
+
+    yield from _labelled_values(draft.text, settings, _VALUE_TOKENS, _VALUE_WINDOW, secret)
+
+
+def _labelled_values(text: str, settings: DetectorSettings, token, window: int, accept) -> Iterator[Span]:
+    """Each label word of the kind, up to the first token after it (within `window` characters)
+    that `accept(value, start, end)` takes: the span covers label and value."""
     regex = settings.words_regex()
     if regex is None:
         return
     for match in regex.finditer(text):
         window_start = match.end(1)
-        for token in _VALUE_TOKENS.finditer(text[window_start : window_start + _VALUE_WINDOW]):
-            start, end = window_start + token.start(), window_start + token.end()
-            original = draft.original[slice(*draft.span(start, end))]
-            if _secret_shaped(token.group()) or _secret_shaped(original):
+        for found in token.finditer(text[window_start : window_start + window]):
+            start, end = window_start + found.start(1), window_start + found.end(1)
+            if accept(found.group(1), start, end):
                 yield match.start(1), end
                 break
 
@@ -138,17 +146,11 @@ _CASE_WINDOW = 40  # characters after a label in which its number may follow
 def case_number(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     """A case, claim, docket or file label followed, within a few words, by a number with three or
     more digits that is not just a year."""
-    text = draft.text
-    regex = settings.words_regex()
-    if regex is None:
-        return
-    for match in regex.finditer(text):
-        window_start = match.end(1)
-        for token in _CASE_TOKEN.finditer(text[window_start : window_start + _CASE_WINDOW]):
-            value = token.group(1)
-            if sum(c.isdigit() for c in value) >= 3 and not _YEAR.match(value.strip("-/")):
-                yield match.start(1), window_start + token.end(1)
-                break
+
+    def case_like(value: str, start: int, end: int) -> bool:
+        return sum(c.isdigit() for c in value) >= 3 and not _YEAR.match(value.strip("-/"))
+
+    yield from _labelled_values(draft.text, settings, _CASE_TOKEN, _CASE_WINDOW, case_like)
 
 
 _HASHTAG = re2.compile(r"(?:^|[^\w])(#[A-Za-z][A-Za-z0-9]{5,})")

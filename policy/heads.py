@@ -1,12 +1,13 @@
-"""Signal heads: three views of a draft, averaged per signal.
+"""Signal heads: three views of a draft, blended per signal.
 
 - a small two-layer network over the sentence embedding (one sigmoid per signal);
 - a logistic regression over hashed n-grams of the same text (`ngrams`);
 - the labels of the nearest training drafts in embedding space, weighted by similarity.
 
 They fail differently (the encoder generalises across wording and languages, the n-grams
-keep exact cues it blurs, the neighbours remember rare cases); on the held-out split their
-average beats each alone.
+keep exact cues it blurs, the neighbours remember rare cases). Their logits are blended with
+per-signal weights fitted on the calibration drafts (`fit_stack`); on the held-out split the
+blend beats each view alone and their plain average.
 Plain NumPy, trained on the pack's labelled drafts; nothing here needs torch.
 The saved file (`model/heads.npz`) holds the weights, each signal's band thresholds, the
 embeddings of the training drafts (for "like: ...") and a digest of the examples it was
@@ -47,22 +48,28 @@ class Heads:
         """The n-gram view alone: no encoder needed."""
         return lexical_probabilities(self.lexical_w, self.lexical_b, grams)
 
-    def probabilities(self, vectors: np.ndarray, lexical: np.ndarray | None = None, neighbours=None) -> np.ndarray:
-        """Per row and signal, the average of the views. `lexical` is the n-gram view of the same
+    def views(self, vectors: np.ndarray, lexical: np.ndarray | None = None, neighbours=None) -> list[np.ndarray]:
+        """Each view's probabilities per row and signal. `lexical` is the n-gram view of the same
         rows; `neighbours` (vectors, labels) replaces the stored training drafts, so that training
         can score drafts against the others only."""
         hidden = np.maximum(vectors @ self.w1 + self.b1, 0.0)
         views = [_sigmoid(hidden @ self.w2 + self.b2)]
         if lexical is not None:
             views.append(lexical)
-        pool, labels = neighbours or (self._pool(), self.example_signals)
+        pool, labels = neighbours or (self.pool(), self.example_signals)
         if len(pool) >= NEIGHBOURS:
             views.append(nearest_labels(vectors, pool, labels))
+        return views
+
+    def probabilities(self, vectors: np.ndarray, lexical: np.ndarray | None = None, neighbours=None) -> np.ndarray:
+        """The blended views (their average where no blend was fitted or a view is missing)."""
+        views = self.views(vectors, lexical, neighbours)
         if self.stack is None or len(views) != 3:
             return sum(views) / len(views)
         return stacked(self.stack, views)
 
-    def _pool(self) -> np.ndarray:
+    def pool(self) -> np.ndarray:
+        """The training drafts' embeddings as float32, converted once."""
         if self._pool_cache is None:
             self._pool_cache = self.example_vectors.astype(np.float32)
         return self._pool_cache

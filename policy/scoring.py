@@ -16,7 +16,7 @@ import re2
 
 from policy.encoder import DIM, Encoder
 from policy.heads import Heads
-from policy.ngrams import features, lexical_probabilities
+from policy.ngrams import features
 from policy.table import Presence
 
 CHUNK_CHARS = 300
@@ -66,7 +66,6 @@ class Scorer:
         self.skip_below = skip_below  # 0: every chunk with words is embedded
         self.encoded = self.skipped = 0  # chunks, for the bench
         self.example_texts = example_texts
-        self._example_vectors = heads.example_vectors.astype(np.float32)
 
     def score_many(self, texts: list[str]) -> list[list[tuple[list[Piece], np.ndarray, np.ndarray]]]:
         """For each text, a list of (chunk sentences, chunk vector, probabilities); one encoder batch."""
@@ -92,7 +91,8 @@ class Scorer:
     def presences(self, text: str, scored: list[tuple[list[Piece], np.ndarray, np.ndarray]]) -> list[Presence]:
         """One Presence per signal found in any chunk, with the carrying sentence and a like-example."""
         found: list[Presence] = []
-        sentence_scores: dict[int, tuple[list[Piece], np.ndarray]] = {}
+        sentence_scores: dict[int, np.ndarray] = {}  # per chunk: its sentences' n-gram scores
+        similarities: dict[int, np.ndarray] = {}  # per chunk: its similarity to every training draft
         for k, signal in enumerate(self.heads.signals):
             if not scored:
                 break
@@ -101,22 +101,19 @@ class Scorer:
             band = self.heads.band(k, float(probabilities[k]))
             if band is None:
                 continue
-            piece = chunk[0] if len(chunk) == 1 else self._carrying_sentence(text, best, chunk, k, sentence_scores)
-            span = (chunk[0].start, chunk[-1].end) if piece is None else (piece.start, piece.end)
-            found.append(Presence(signal, band, (span,), float(probabilities[k]), self._like(vector, k)))
+            if len(chunk) > 1 and best not in sentence_scores:
+                sentence_scores[best] = self.heads.lexical([features(text[p.start : p.end]) for p in chunk])
+            piece = chunk[int(np.argmax(sentence_scores[best][:, k]))] if len(chunk) > 1 else chunk[0]
+            if best not in similarities:
+                similarities[best] = self.heads.pool() @ vector
+            like = self._like(similarities[best], k)
+            found.append(Presence(signal, band, ((piece.start, piece.end),), float(probabilities[k]), like))
         return found
 
-    def _carrying_sentence(self, text, index, chunk, k, cache) -> Piece:
-        if index not in cache:
-            grams = [features(text[p.start : p.end]) for p in chunk]
-            cache[index] = (chunk, lexical_probabilities(self.heads.lexical_w, self.heads.lexical_b, grams))
-        pieces, probabilities = cache[index]
-        return pieces[int(np.argmax(probabilities[:, k]))]
-
-    def _like(self, vector: np.ndarray, k: int) -> str:
+    def _like(self, similarity: np.ndarray, k: int) -> str:
+        """The most similar training draft that carries signal k."""
         labelled = self.heads.example_signals[:, k]
         if not labelled.any():
             return ""
-        similarity = np.where(labelled, self._example_vectors @ vector, -np.inf)
-        example_row = int(self.heads.example_ids[int(np.argmax(similarity))])
+        example_row = int(self.heads.example_ids[int(np.argmax(np.where(labelled, similarity, -np.inf)))])
         return self.example_texts[example_row] if 0 <= example_row < len(self.example_texts) else ""

@@ -17,7 +17,7 @@ import numpy as np
 
 from policy.encoder import EncoderSpec, shared_encoder
 from policy.engine import Policy
-from policy.heads import FitSettings, Heads, choose_thresholds, fit, fit_stack, nearest_labels
+from policy.heads import FitSettings, Heads, choose_thresholds, fit, fit_stack
 from policy.ngrams import features, fit_lexical
 from policy.normalize import Shadow
 
@@ -73,10 +73,8 @@ def train(pack: str | Path | None, layers: int = 6, settings: FitSettings | None
     )
     calibration_grams = [g for g, c in zip(grams, calibration, strict=True) if c]
     others = (vectors[fitting], labels[fitting] > 0.5)  # a calibration draft is not its own neighbour
-    heads.stack = None
     lexical = heads.lexical(calibration_grams)
-    views = _views(heads, vectors[calibration], lexical, others)
-    heads.stack = fit_stack(views, labels[calibration])
+    heads.stack = fit_stack(heads.views(vectors[calibration], lexical, others), labels[calibration])
     probabilities = heads.probabilities(vectors[calibration], lexical, others)
     heads.thresholds = choose_thresholds(probabilities, labels[calibration])
     heads.save(model_path)
@@ -90,12 +88,6 @@ def train(pack: str | Path | None, layers: int = 6, settings: FitSettings | None
     )
 
 
-def _views(heads: Heads, vectors: np.ndarray, lexical: np.ndarray, others) -> list[np.ndarray]:
-    hidden = np.maximum(vectors @ heads.w1 + heads.b1, 0.0)
-    encoded = 1.0 / (1.0 + np.exp(-(hidden @ heads.w2 + heads.b2)))
-    return [encoded, lexical, nearest_labels(vectors, *others)]
-
-
 def _bucket(text: str) -> int:
     """A second, independent split of the training drafts: bucket 0 of 7 calibrates."""
     return hashlib.sha256(("calibrate:" + text).encode("utf-8")).digest()[0] % 7
@@ -103,14 +95,14 @@ def _bucket(text: str) -> int:
 
 def _embed_cached(texts: list[str], spec: EncoderSpec, cache_path: Path) -> tuple[np.ndarray, int]:
     cache: dict[str, np.ndarray] = {}
-    prefix = f"{spec.name}/{spec.layers}/"
+    prefix = f"{spec.name}_{spec.layers}_"
     if cache_path.exists():
         try:
             with np.load(cache_path, allow_pickle=False) as data:
                 cache = {k: data[k] for k in data.files}  # other layer counts are kept too
         except (OSError, ValueError):
             cache = {}
-    keys = [prefix.replace("/", "_") + hashlib.sha256(t.encode("utf-8")).hexdigest()[:24] for t in texts]
+    keys = [prefix + hashlib.sha256(t.encode("utf-8")).hexdigest()[:24] for t in texts]
     missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
     if missing:
         encoder = shared_encoder(spec)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot import texts
+from bot.answers import answer_question
 from bot.config import hours, timezone
 from bot.core import Turn, choice
+from bot.intent import POLICY_TOPIC_MAX_WORDS
 from bot.messages import Choices, Fields, Reply, Text
 
 
@@ -25,11 +27,13 @@ async def lookup(turn: Turn) -> Reply:
                 Choices(tuple(choice(s.title, "lookup.section", s.id) for s in policy.sections.values())),
             ]
         )
-    ranked = policy.lookup(topic)
-    if not ranked:
+    if len(topic.split()) > POLICY_TOPIC_MAX_WORDS or topic.endswith("?"):
+        return await answer_question(turn, topic)
+    hits = policy.lookup(topic)
+    if not hits:
         titles = "; ".join(s.title for s in policy.sections.values())
         return Reply([Text(texts.LOOKUP_NONE.format(topic=topic, titles=titles))])
-    return section_reply(turn, ranked[0][0].id, [s.id for s, _ in ranked[1:4]])
+    return section_reply(turn, hits[0].section.id, [h.section.id for h in hits[1:4]])
 
 
 def section_reply(turn: Turn, section_id: str, others: list[str]) -> Reply:
@@ -162,6 +166,19 @@ def _choose(value: str, options: tuple[str, ...]) -> str | None:
     if value not in options:
         raise ValueError(f"choose one of {', '.join(options)} or ask")
     return value
+
+
+async def stop(turn: Turn) -> Reply:
+    """Leave the quiz, or whatever the next message was going to answer."""
+    session = await turn.bot.store.get_quiz_session(turn.user.id)
+    if session is None and not turn.user.awaiting:
+        return Reply([Text(texts.NOTHING_TO_STOP)])
+    if session is not None:
+        await turn.bot.store.end_quiz_session(turn.user.id, session.session_id)
+    if turn.user.awaiting:
+        turn.user.awaiting = None
+        await turn.bot.store.save_user(turn.user)
+    return Reply([Text(texts.STOPPED)])
 
 
 async def reminder_ok(turn: Turn) -> Reply:

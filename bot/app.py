@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.config import CORE_SETTINGS, ConfigError, check_file_keys, default_database, load_settings, read_config_file
 from bot.core import Bot, BotSettings
+from bot.llm import Assistant
 from bot.messenger import Messenger
 from bot.store import Store
 from policy import PackError, Policy
@@ -52,6 +53,8 @@ CHATTY_LOGGERS = (
     "aiosqlite",
     "asyncpg",
     "aiohttp.client",
+    "openai",
+    "httpx",
 )
 
 
@@ -68,4 +71,5 @@ async def build_bot(values: dict[str, Any], messenger: Callable[[Store], Messeng
     policy = load_pack(values.get("pack"))
     store = await open_store(values.get("database"))
     await store.purge_drafts(time.time())  # review drafts past their retention time
-    return Bot(policy, store, messenger(store), BotSettings.from_values(values))
+    assistant = Assistant.from_settings(values, policy)
+    return Bot(policy, store, messenger(store), BotSettings.from_values(values), assistant=assistant)

@@ -10,6 +10,7 @@ from typing import TextIO
 
 import click
 
+from bot.cli_questions import intent, lookup_command
 from bot.evaluation import evaluate, format_report, format_signals, held_out_cases, signal_scores
 from policy import Assessment, Context, DraftError, ModelError, PackError, Policy, Verdict
 
@@ -161,30 +162,8 @@ def format_assessment(text: str, assessment: Assessment) -> str:
     return "\n".join(lines)
 
 
-@cli.command()
-@click.argument("topic")
-@click.option("--json", "as_json", is_flag=True, help="Print the ranked sections as JSON.")
-@pack_option
-def lookup(topic, as_json, pack) -> None:
-    """Look a policy topic up: the best section, then the next best titles."""
-    policy = load_policy(pack)
-    ranked = policy.lookup(topic)
-    if as_json:
-        click.echo(
-            json.dumps(
-                [{"id": s.id, "title": s.title, "score": round(score, 2), "body": s.body} for s, score in ranked],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
-    if not ranked:
-        click.echo(f"No section matches {topic!r}. Sections: " + ", ".join(policy.sections))
-        sys.exit(1)
-    best = ranked[0][0]
-    click.echo(click.style(best.title, bold=True) + f"  [{best.id}]\n\n{best.body}")
-    if len(ranked) > 1:
-        click.echo("\nSee also: " + "; ".join(f"{s.title} [{s.id}]" for s, _ in ranked[1:4]))
+cli.add_command(lookup_command(load_policy, pack_option))
+cli.add_command(intent)
 
 
 @cli.command(name="eval")

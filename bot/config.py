@@ -45,6 +45,22 @@ def positive_int(value: str) -> int:
     return number
 
 
+def positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"must be a number of seconds above 0, not {value!r}") from None
+    if not number > 0:
+        raise ValueError("must be a number of seconds above 0")
+    return number
+
+
+def http_url(value: str) -> str:
+    if not str(value).startswith(("http://", "https://")):
+        raise ValueError(f"must be an http:// or https:// URL, not {value!r}")
+    return str(value)
+
+
 def boolean(value: str) -> bool:
     lowered = str(value).strip().lower()
     if lowered in ("1", "true", "yes", "on"):
@@ -94,6 +110,10 @@ CORE_SETTINGS = {
     "timezone": Setting("POLICYBOT_TIMEZONE", timezone, "America/New_York", help="default time zone"),
     "work_hours": Setting("POLICYBOT_WORK_HOURS", hours, (9, 17), help="default working hours"),
     "log_level": Setting("POLICYBOT_LOG_LEVEL", str.upper, "INFO", help="logging level"),
+    "llm_base_url": Setting("POLICYBOT_LLM_BASE_URL", http_url, "", help="OpenAI-compatible endpoint (off when empty)"),
+    "llm_model": Setting("POLICYBOT_LLM_MODEL", str, "", help="model name, or the Azure OpenAI deployment"),
+    "llm_api_key": Setting("POLICYBOT_LLM_API_KEY", str, "", help="API key for the endpoint"),
+    "llm_timeout": Setting("POLICYBOT_LLM_TIMEOUT", positive_float, 10.0, help="seconds to wait for the endpoint"),
 }
 
 

@@ -11,10 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import texts
+from bot.intent import Understood, parse_command, understand
+from bot.llm import Assistant
 from bot.messages import Choice, Incoming, Reply, Text
 from bot.messenger import Messenger
 from bot.store import Store, StoreError, UserRecord
 from policy import Policy
+from policy.encoder import EncoderSpec, shared_encoder
+from policy.intent import IntentClassifier
 
 log = logging.getLogger("policybot")
 
@@ -84,9 +88,10 @@ class Bot:
     rng: random.Random = field(default_factory=random.Random)
     extra_reviewers: set[str] = field(default_factory=set)
     drafts: DraftCache = field(default_factory=DraftCache)
+    assistant: Assistant | None = None  # the optional LLM endpoint
 
     def __post_init__(self) -> None:
-        from bot import account, drafts, quiz, reviews
+        from bot import account, answers, drafts, quiz, reviews
 
         self.commands: dict[str, Handler] = {
             "help": account.help_reply,
@@ -94,15 +99,20 @@ class Bot:
             "quiz": quiz.start,
             "settings": account.settings,
             "queue": reviews.queue,
+            "stop": account.stop,
+            "answer": quiz.answer_typed,
         }
+        self._intents: IntentClassifier | None = None
         self.actions: dict[str, Handler] = {
             **drafts.ACTIONS,
             **quiz.ACTIONS,
             **reviews.ACTIONS,
             **account.ACTIONS,
+            **answers.ACTIONS,
         }
         self.awaiting: dict[str, Handler] = {**drafts.AWAITING, **reviews.AWAITING}
-        self._check_draft = drafts.check
+        self._check_text = drafts.check_text
+        self._answers = answers
 
     async def learn_timezone(self, user_id: str, zone: str | None) -> None:
         """Record the time zone a platform reports for a user, unless they chose one themselves."""
@@ -153,20 +163,38 @@ class Bot:
             if word in self.commands and word != "policy":
                 return self._command(word, rest), word
             return self._command("policy", incoming.argument), "policy"
-        text = incoming.text.strip()
-        word, rest = _split(text)
-        if word.startswith("/"):
-            word = word[1:]
-            if word in self.commands:
-                return self._command(word, rest), word
+        command = parse_command(incoming.text)
+        if command and command.word == "unknown":
             return _unknown, "unknown"
-        if word in self.commands and len(text.split()) <= 6:
-            return self._command(word, rest), word
+        if command:
+            return self._command(command.word, command.argument), command.word
         if turn.user.awaiting:
             kind = json.loads(turn.user.awaiting).get("kind", "")
             if kind in self.awaiting:
                 return self.awaiting[kind], f"awaiting:{kind}"
-        return self._check_draft, "draft"
+        understood = understand(incoming.text, self.intents())
+        if understood.kind in ("smalltalk", "unsure") and self.policy.has_structured_data(incoming.text[:2000]):
+            understood = Understood("draft", incoming.text)
+        return self._for(understood), understood.kind
+
+    def intents(self) -> IntentClassifier:
+        if self._intents is None:
+            self._intents = IntentClassifier(shared_encoder(EncoderSpec()).embed)
+        return self._intents
+
+    def _for(self, understood: Understood) -> Handler:
+        answers = self._answers
+
+        async def run(turn: Turn) -> Reply:
+            if understood.kind == "question":
+                return await answers.answer_question(turn, understood.text)
+            if understood.kind == "smalltalk":
+                return await answers.small_talk(turn)
+            if understood.kind == "unsure":
+                return answers.ask_intent(turn, understood.text)
+            return await self._check_text(turn, understood.text)
+
+        return run
 
     def _command(self, word: str, argument: str) -> Handler:
         handler = self.commands[word]

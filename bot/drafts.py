@@ -7,7 +7,7 @@ import logging
 import re
 import time
 
-from bot import texts
+from bot import assisted, texts
 from bot.core import Turn, choice
 from bot.messages import Choices, FindingView, Highlight, Note, Reply, Text, VerdictBlock
 from policy import ALL_CONTEXTS, Assessment, Context, DraftError
@@ -37,13 +37,17 @@ def user_defaults(turn: Turn) -> tuple[str | None, bool | None]:
 
 
 async def check(turn: Turn) -> Reply:
-    text, account, on_duty = parse_prefixes(turn.incoming.text)
+    return await check_text(turn, turn.incoming.text)
+
+
+async def check_text(turn: Turn, text: str) -> Reply:
+    text, account, on_duty = parse_prefixes(text)
     default_account, default_duty = user_defaults(turn)
     account = account or default_account
     on_duty = default_duty if on_duty is None else on_duty
     started = time.perf_counter()
     try:
-        outcomes = turn.bot.policy.check_contexts(text)
+        outcomes = await assisted.assessments(turn, text)
     except DraftError as error:
         return Reply([Text(texts.DRAFT_ERROR.format(reason=error))])
     candidates = [c for c in ALL_CONTEXTS if account in (None, c.account) and on_duty in (None, c.on_duty)]
@@ -138,6 +142,8 @@ def verdict_reply(turn: Turn, text: str, assessment: Assessment, known: bool = T
         buttons.append(choice("Send to communications for review", "draft.review", value))
     if level != "ok":
         buttons.append(choice("I think this is wrong", "draft.appeal", value))
+    if level != "ok" and turn.bot.assistant:
+        buttons.append(choice(texts.SUGGEST_REWRITE, "draft.rewrite", value))
     buttons.append(choice("Change account / duty", "context.ask", value))
     reply.add(Choices(tuple(buttons)))
     return reply
@@ -151,7 +157,7 @@ async def set_context(turn: Turn) -> Reply:
     turn.user.account = context.account
     turn.user.on_duty = "on" if context.on_duty else "off"
     await turn.bot.store.save_user(turn.user)
-    assessment = turn.bot.policy.check(draft["d"], context.account, context.on_duty)
+    assessment = await assisted.assess(turn, draft["d"], context)
     reply = verdict_reply(turn, draft["d"], assessment)
     reply.blocks.insert(0, Text(texts.CONTEXT_SAVED.format(context=context.describe())))
     return reply
@@ -228,7 +234,15 @@ async def appeal_reason(turn: Turn) -> Reply:
     return Reply([Text(texts.APPEAL_SENT.format(id=review_id))])
 
 
+async def rewrite(turn: Turn) -> Reply:
+    draft = draft_from(turn)
+    if draft is None or draft.get("a") not in ("personal", "official"):
+        return Reply([Text(texts.DRAFT_EXPIRED)])
+    return await assisted.rewrite_reply(turn, draft)
+
+
 ACTIONS = {
+    "draft.rewrite": rewrite,
     "context.set": set_context,
     "context.ask": change_context,
     "draft.fix": fix,

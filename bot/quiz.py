@@ -6,8 +6,10 @@ into the future; a wrong answer sends it back to box 0, due at once.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
+from dataclasses import replace
 
 from bot import texts
 from bot.core import Bot, Turn, choice
@@ -106,6 +108,20 @@ async def answer(turn: Turn) -> Reply:
         return reply
     reply.blocks.extend(question_reply(bot, session).blocks)
     return reply
+
+
+async def answer_typed(turn: Turn) -> Reply:
+    """A number typed while a question is on screen answers it; any other number gets a hint."""
+    session = await turn.bot.store.get_quiz_session(turn.user.id)
+    if session is None:
+        return Reply([Text(texts.QUIZ_NONE_OPEN)])
+    question = _question(turn.bot, session.question_ids[session.position])
+    number = int(turn.incoming.argument or 0)
+    if not 1 <= number <= len(question.options):
+        return Reply([Text(texts.QUIZ_PICK.format(last=len(question.options)))])
+    value = {"s": session.session_id, "p": session.position, "q": question.id, "i": number - 1}
+    turn.incoming = replace(turn.incoming, value=json.dumps(value))
+    return await answer(turn)
 
 
 ACTIONS = {"quiz.answer": answer}

@@ -46,11 +46,34 @@ OUTCOMES = {
 STATUS_WORDS = {"approved": "approved", "sent_back": "sent back", "upheld": "upheld", "overturned": "overturned"}
 
 QUIZ_NOT_OPEN = "That question is no longer open. Type `quiz` to start a new quiz."
+QUIZ_NONE_OPEN = "No quiz is open. Type `quiz` to start one."
+QUIZ_PICK = "Pick 1–{last}, or type `stop` to leave the quiz."
 QUIZ_EMPTY = "The policy pack has no quiz questions."
 QUIZ_RIGHT = "✅ Right."
 QUIZ_WRONG = "❌ Not quite: the answer is *{answer}*."
 QUIZ_DONE = "Quiz complete: {score}/{total}. Your result is recorded."
 
+ANSWER_PASSAGE = "From *{title}*:\n> {passage}"
+READ_SECTION = "Read the whole section"
+SHORT_NO = "Short answer: no. {message} ({section})"
+SHORT_REVIEW = "Short answer: only after review. {message} ({section})"
+SHORT_DISCLAIMER = "Short answer: yes, with a disclaimer. {message} ({section})"
+QUESTION_NOT_UNDERSTOOD = "I couldn't find that in the policy. Try `policy` to see the sections."
+LOOKUP_UNAVAILABLE = "I can't search the policy right now: {reason}"
+HELLO = (
+    "Hi! Paste a draft post and I'll tell you whether it's OK to post, or ask me about the policy "
+    '("can I use my work email on LinkedIn?"). Type `help` for everything I can do.'
+)
+YOU_ARE_WELCOME = "You're welcome! Send me another draft or question any time."
+ASK_INTENT = "Should I check this as a post, or answer it as a question about the policy?"
+CHECK_AS_POST = "Check this as a post"
+ANSWER_AS_QUESTION = "Answer it as a question"
+NOTHING_TO_STOP = "There is nothing to stop: no quiz or question is waiting for an answer."
+STOPPED = "Stopped. Send a draft or a question whenever you like."
+REWRITE_INTRO = "Here is a suggested rewrite. I checked it again and found nothing against the policy:"
+REWRITE_NONE = "I couldn't write a version that passes the policy. Use the findings above, or send it for review."
+REWRITE_UNAVAILABLE = "Rewrites need the optional LLM endpoint, which is not set up here."
+SUGGEST_REWRITE = "Suggest a rewrite"
 LOOKUP_NONE = "I found no section about {topic!r}. The sections are: {titles}."
 LOOKUP_SEE_ALSO = "See also:"
 

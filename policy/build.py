@@ -10,7 +10,7 @@ from policy.detectorbase import DetectorSettings
 from policy.detectors import KINDS
 from policy.examples import Example
 from policy.model import CATEGORIES, Question, Section, Verdict
-from policy.pack import PackError, Problem, RawPack, Sourced, load_examples, read_pack, resolve_pack
+from policy.pack import PackError, Problem, RawPack, Sourced, load_examples, load_faq, read_pack, resolve_pack
 from policy.table import FIXES, Row
 from policy.yamlmarks import line_of
 
@@ -46,6 +46,7 @@ class BuiltPack:
     rows: list[Row]
     examples: list[Example]
     model_paths: list[Path]
+    faq: tuple[tuple[str, str], ...] = ()
 
 
 def build_pack(path: str | Path | None) -> BuiltPack:
@@ -82,7 +83,9 @@ class _Builder:
                 if other not in {r.id for r in rows}:
                     self.problem(items["rows"][row.id], line_of(items["rows"][row.id].value), f"unknown row {other!r}")
         examples = load_examples(self.raw, {s.id for s in signals}, {d.id for d in detectors}, self.problems)
-        return BuiltPack(dict(meta), sections, questions, detectors, signals, rows, examples, self.raw.model_paths)
+        faq = load_faq(self.raw, set(sections), self.problems)
+        model_paths = self.raw.model_paths
+        return BuiltPack(dict(meta), sections, questions, detectors, signals, rows, examples, model_paths, faq)
 
     def section(self, item: Sourced) -> Section | None:
         value, line = item.value, line_of(item.value)

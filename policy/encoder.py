@@ -76,8 +76,9 @@ class Encoder:
         self._lock = threading.Lock()
         self.spec = spec
 
-    def embed(self, texts: list[str]) -> np.ndarray:
-        """(len(texts), 384) float32, L2-normalised; passages, as the heads were trained on."""
+    def embed(self, texts: list[str], query: bool = False) -> np.ndarray:
+        """(len(texts), 384) float32, L2-normalised. Drafts are embedded as passages, as the heads
+        were trained on; questions to the policy as queries (e5's "query: " prefix)."""
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         if not texts:
             return out
@@ -85,10 +86,10 @@ class Encoder:
         pointer = out.ctypes.data_as(ctypes.POINTER(ctypes.c_float))
         with self._lock:
             if len(encoded) == 1:
-                status = self._lib.e5_embed(self._model, encoded[0], 0, pointer)
+                status = self._lib.e5_embed(self._model, encoded[0], int(query), pointer)
             else:
                 array = (ctypes.c_char_p * len(encoded))(*encoded)
-                status = self._lib.e5_embed_batch(self._model, array, len(encoded), 0, pointer)
+                status = self._lib.e5_embed_batch(self._model, array, len(encoded), int(query), pointer)
         if status != 0:
             raise EncoderError("the encoder failed on this input")
         return out

@@ -7,7 +7,6 @@ findings for the context. The verdict is the most severe finding.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import re2
@@ -18,7 +17,8 @@ from policy.encoder import EncoderError, EncoderSpec, shared_encoder
 from policy.examples import digest
 from policy.heads import Heads
 from policy.model import ALL_CONTEXTS, CATEGORIES, Assessment, Context, Finding, Question, Section, Verdict
-from policy.normalize import Shadow, fold
+from policy.normalize import Shadow
+from policy.retrieval import RETRIEVAL_LAYERS, Hit, Retriever
 from policy.scoring import Scorer
 from policy.table import Fired, Presence, Row, apply_table
 
@@ -27,7 +27,7 @@ DEFAULT_MAX_DRAFT_CHARS = 40_000  # Slack's own limit for one message
 # "possible" threshold skips the encoder. Measured on the held-out split (bench/check_bench.py
 # --accuracy): 8% of chunks skip, verdict accuracy holds, stop recall moves by under a point.
 FIRST_PASS_SKIP_BELOW = 0.3
-_WORDS = re.compile(r"[a-z0-9]+")
+RETRIEVAL_FILE = "retrieval.npz"  # beside the heads: embeddings of the sections and the FAQ
 _BLANK_RUNS = re2.compile(r"[ \t]{2,}")
 
 
@@ -53,6 +53,7 @@ class Policy:
         self.max_draft_chars = int(built.meta.get("max_draft_chars") or DEFAULT_MAX_DRAFT_CHARS)
         self._scorer: Scorer | None = None
         self._heads: Heads | None = None
+        self._retriever: Retriever | None = None
 
     @classmethod
     def load(cls, path: str | Path | None = None, need_model: bool = True) -> Policy:
@@ -112,7 +113,7 @@ class Policy:
     def scorer(self) -> Scorer:
         if self._scorer is None:
             heads = self.heads()
-            spec = EncoderSpec(heads.meta.get("encoder", "multilingual-e5-small-q4"), int(heads.meta.get("layers", 6)))
+            spec = self._encoder_spec()
             try:
                 encoder = shared_encoder(spec)
             except EncoderError as error:
@@ -120,18 +121,24 @@ class Policy:
             self._scorer = Scorer(heads, encoder, [e.text for e in self.examples], FIRST_PASS_SKIP_BELOW)
         return self._scorer
 
+    def _encoder_spec(self) -> EncoderSpec:
+        if not self.model_path.exists():
+            return EncoderSpec()
+        meta = self.heads().meta
+        return EncoderSpec(meta.get("encoder", EncoderSpec.name), int(meta.get("layers", EncoderSpec.layers)))
+
     def check(self, text: str, account: str = "personal", on_duty: bool = False) -> Assessment:
         return self.check_many([(text, Context(account, on_duty))])[0]
 
     def check_contexts(self, text: str) -> dict[Context, Assessment]:
         """The assessment in every context (account x on duty), from one scan."""
         found = self.find_many([text])[0]
-        return {context: self._assess(text, found, context) for context in ALL_CONTEXTS}
+        return {context: self.assess(text, found, context) for context in ALL_CONTEXTS}
 
     def check_many(self, drafts: list[tuple[str, Context]]) -> list[Assessment]:
         """Check several drafts with one batch through the encoder."""
         found = self.find_many([text for text, _ in drafts])
-        return [self._assess(text, f, context) for (text, context), f in zip(drafts, found, strict=True)]
+        return [self.assess(text, f, context) for (text, context), f in zip(drafts, found, strict=True)]
 
     def find_many(self, texts: list[str]) -> list[dict[str, Presence]]:
         """What each draft contains, independent of context: detectors and signals."""
@@ -165,6 +172,10 @@ class Policy:
             )
         return text
 
+    def has_structured_data(self, text: str) -> bool:
+        """Whether any detector (phone, id, address...) fires: such a message is a draft, not small talk."""
+        return bool(self._detect(text, Shadow.of(text)))
+
     def _detect(self, text: str, shadow: Shadow) -> dict[str, Presence]:
         hits: dict[Detector, list[tuple[int, int]]] = {}
         for detector in self.detectors:
@@ -179,7 +190,8 @@ class Policy:
                 found[detector.id] = Presence(detector.id, "very likely", tuple(spans), is_detector=True)
         return found
 
-    def _assess(self, text: str, found: dict[str, Presence], context: Context) -> Assessment:
+    def assess(self, text: str, found: dict[str, Presence], context: Context) -> Assessment:
+        """The verdict for what `find_many` found in `text`, in one context."""
         fired = apply_table(self.rows, found, context)
         findings = [self._finding(f) for f in fired]
         findings.sort(key=lambda f: (-f.verdict, f.start))
@@ -231,28 +243,19 @@ class Policy:
             fixed = f"{fixed.rstrip()}\n\n{self.disclaimer}"
         return fixed
 
-    def lookup(self, query: str, limit: int = 5) -> list[tuple[Section, float]]:
-        """Sections ranked for a query: title and keywords weigh more than body text."""
-        words = set(_WORDS.findall(fold(query)))
-        if not words:
-            return []
-        ranked = [(section, score) for section in self.sections.values() if (score := _score(words, section)) > 0]
-        ranked.sort(key=lambda pair: -pair[1])
-        return ranked[:limit]
+    def retriever(self) -> Retriever:
+        """Semantic and keyword search over the sections' passages (loads the encoder on first use)."""
+        if self._retriever is None:
+            spec = EncoderSpec(layers=RETRIEVAL_LAYERS)
+            try:
+                encoder = shared_encoder(spec)
+            except EncoderError as error:
+                raise ModelError(str(error)) from None
+            cache = self._built.model_paths[0].parent / RETRIEVAL_FILE
+            name = f"{spec.name}/{spec.layers}"
+            self._retriever = Retriever(self.sections, encoder.embed, name, cache, self._built.faq)
+        return self._retriever
 
-
-def _score(words: set[str], section: Section) -> float:
-    fields = (
-        (fold(section.id.replace("-", " ").replace("_", " ")), 4.0),
-        (fold(section.title), 3.0),
-        (fold(" ".join(section.keywords)), 2.0),
-        (fold(section.body), 0.2),
-    )
-    score = 0.0
-    for text, weight in fields:
-        tokens = _WORDS.findall(text)
-        for word in words:
-            exact = tokens.count(word)
-            prefix = sum(1 for t in tokens if t != word and len(word) >= 4 and t.startswith(word[:-1]))
-            score += weight * (min(exact, 5) + 0.5 * min(prefix, 5))
-    return score
+    def lookup(self, query: str, limit: int = 4) -> list[Hit]:
+        """Sections that answer a question or topic, best first, each with its best passage."""
+        return self.retriever().search(query, limit)

@@ -6,6 +6,7 @@ A pack never loads half-way: problems are collected and `PackError` carries them
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,7 @@ class RawPack:
     meta_path: Path = Path("pack.yaml")
     items: dict[str, dict[str, Sourced]] = field(default_factory=lambda: {k: {} for k in ITEM_FILES.values()})
     example_files: list[Path] = field(default_factory=list)
+    faq_files: list[Path] = field(default_factory=list)
     model_paths: list[Path] = field(default_factory=list)  # nearest pack first
 
 
@@ -112,8 +114,36 @@ def read_pack(directory: Path, problems: list[Problem], seen: tuple[Path, ...] =
     examples_dir = directory / "examples"
     if examples_dir.is_dir():
         raw.example_files.extend(sorted(examples_dir.glob("*.jsonl")))
+    if (directory / "faq").is_dir():
+        raw.faq_files.extend(sorted((directory / "faq").glob("*.jsonl")))
     raw.model_paths.insert(0, directory / MODEL_FILE)
     return raw
+
+
+def load_faq(raw: RawPack, sections: set[str], problems: list[Problem]) -> tuple[tuple[str, str], ...]:
+    """The questions each section answers (faq/*.jsonl: {"question": ..., "section": ...} per line)."""
+    faq: list[tuple[str, str]] = []
+    for path in raw.faq_files:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(Problem(path, 0, f"cannot read: {error}"))
+            continue
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as error:
+                problems.append(Problem(path, number, f"not JSON: {error.msg}"))
+                continue
+            if not isinstance(item, dict) or not isinstance(item.get("question"), str) or not item["question"].strip():
+                problems.append(Problem(path, number, "each line needs a non-empty 'question'"))
+            elif item.get("section") not in sections:
+                problems.append(Problem(path, number, f"unknown section {item.get('section')!r}"))
+            else:
+                faq.append((item["question"].strip(), item["section"]))
+    return tuple(faq)
 
 
 def load_examples(raw: RawPack, signals: set[str], detectors: set[str], problems: list[Problem]) -> list[Example]:

@@ -9,7 +9,7 @@ should look).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from policy.model import Context, Verdict
 
@@ -58,6 +58,19 @@ class Fired:
     row: Row
     presence: Presence
     verdict: Verdict  # the row's verdict, or review for a stop row on a "possible" signal
+
+
+def settle(found: dict[str, Presence], opinions: dict[str, bool]) -> dict[str, Presence]:
+    """Apply a second opinion on signals that were only "possible": confirmed ones count as likely,
+    rejected ones are dropped. Detectors and other signals are kept as they are."""
+    settled = {}
+    for key, presence in found.items():
+        verdict = opinions.get(key) if not presence.is_detector and presence.band == "possible" else None
+        if verdict is None:
+            settled[key] = presence
+        elif verdict:
+            settled[key] = replace(presence, band="likely")
+    return settled
 
 
 def apply_table(rows: list[Row], found: dict[str, Presence], context: Context) -> list[Fired]:

@@ -78,6 +78,7 @@ def train(pack: str | Path | None, layers: int = 6, settings: FitSettings | None
     probabilities = heads.probabilities(vectors[calibration], lexical, others)
     heads.thresholds = choose_thresholds(probabilities, labels[calibration])
     heads.save(model_path)
+    policy.retriever().save()  # the sections' and FAQ embeddings, so the first question is fast
     return TrainReport(
         model_path,
         len(rows),

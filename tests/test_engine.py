@@ -163,7 +163,7 @@ def test_wordless_and_huge_drafts_get_an_answer(policy):
 
 
 def test_lookup_ranks_the_matching_section_first(policy):
-    assert policy.lookup("disclaimer")[0][0].id == "disclaimers"
-    assert policy.lookup("hatch act")[0][0].id == "political-activity"
-    assert policy.lookup("password")[0][0].id == "security"
-    assert policy.lookup("zzzz") == []
+    assert policy.lookup("disclaimer")[0].section.id == "disclaimers"
+    assert policy.lookup("hatch act")[0].section.id == "political-activity"
+    assert policy.lookup("password")[0].section.id == "security"
+    assert policy.lookup("   ") == []

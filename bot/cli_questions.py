@@ -1,0 +1,101 @@
+"""`policybot lookup` and `policybot intent train|eval`: questions about the policy."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from bot.intent import understand
+from policy import ModelError, PackError, Policy
+from policy.encoder import EncoderSpec, shared_encoder
+from policy.intent import MODEL_FILE, TRAINING_FILE, IntentClassifier, features, fit, read_training
+
+
+def lookup_command(policy_loader, pack_option):
+    @click.command()
+    @click.argument("topic")
+    @click.option("--json", "as_json", is_flag=True, help="Print the ranked sections as JSON.")
+    @pack_option
+    def lookup(topic, as_json, pack) -> None:
+        """Look a policy topic or question up: the best passage and section, then the next best.
+        Exit 1 when nothing matches, with or without --json."""
+        policy: Policy = policy_loader(pack, need_model=False)
+        try:
+            hits = policy.lookup(topic)
+        except ModelError as error:
+            raise click.ClickException(str(error)) from None
+        if as_json:
+            rows = [
+                {"id": h.section.id, "title": h.section.title, "score": round(h.score, 4), "passage": h.passage}
+                for h in hits
+            ]
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        elif hits:
+            best = hits[0].section
+            click.echo(click.style(best.title, bold=True) + f"  [{best.id}]\n\n> {hits[0].passage}\n\n{best.body}")
+            if len(hits) > 1:
+                click.echo("\nSee also: " + "; ".join(f"{h.section.title} [{h.section.id}]" for h in hits[1:]))
+        else:
+            click.echo(f"No section matches {topic!r}. Sections: " + ", ".join(policy.sections), err=True)
+        if not hits:
+            sys.exit(1)
+
+    return lookup
+
+
+@click.group()
+def intent() -> None:
+    """The classifier that tells drafts, questions and small talk apart."""
+
+
+@intent.command()
+def train() -> None:
+    """Fit the intent classifier on policy/data/intent_train.jsonl and write policy/data/intent.npz."""
+    started = time.perf_counter()
+    rows = read_training()
+    encoder = shared_encoder(EncoderSpec())
+    model = fit(features([text for text, _ in rows], encoder.embed), [label for _, label in rows])
+    model.save()
+    click.echo(f"trained on {len(rows)} messages from {TRAINING_FILE} in {time.perf_counter() - started:.1f} s")
+    click.echo(f"wrote {MODEL_FILE}")
+
+
+@intent.command(name="eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def evaluate_intent(file, as_json) -> None:
+    """Score message routing on FILE (JSON lines with "text" and "intent": draft, question, command, smalltalk)."""
+    try:
+        classifier = IntentClassifier(shared_encoder(EncoderSpec()).embed)
+    except (OSError, PackError) as error:
+        raise click.ClickException(f"cannot load the intent classifier: {error}") from None
+    cases = [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    confusion: Counter = Counter()
+    misses = []
+    for case in cases:
+        got = understand(case["text"], classifier).kind
+        confusion[(case["intent"], got)] += 1
+        if got != case["intent"]:
+            misses.append({"text": case["text"][:100], "expected": case["intent"], "got": got})
+    correct = sum(n for (want, got), n in confusion.items() if want == got)
+    report = {
+        "messages": len(cases),
+        "accuracy": round(correct / max(len(cases), 1), 3),
+        "questions_taken_for_drafts": confusion[("question", "draft")],
+        "confusion": {f"{want}->{got}": n for (want, got), n in sorted(confusion.items())},
+        "misses": misses,
+    }
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"messages {report['messages']}  accuracy {report['accuracy']:.3f}")
+    click.echo("questions taken for drafts: " + str(report["questions_taken_for_drafts"]))
+    for key, count in report["confusion"].items():
+        click.echo(f"  {key:24} {count}")
+    for miss in misses:
+        click.echo(f"  expected {miss['expected']}, got {miss['got']}: {miss['text']}")

@@ -1,0 +1,85 @@
+"""What a typed message asks for: a command (exact words only), a draft, a question or small talk.
+
+A draft is never taken for a command because it starts with a command's word: "Quiz night at
+the library!" is a draft; `quiz` alone, `/quiz`, `settings hours 9-17` and `policy records`
+are commands. Everything that is not a command goes to the pack's intent classifier.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from policy.intent import Intent, IntentClassifier
+
+COMMAND_WORDS = ("help", "policy", "quiz", "settings", "queue", "stop")
+SETTING_NAMES = ("timezone", "tz", "hours", "nudges", "reminders", "snooze", "account", "duty")
+POLICY_TOPIC_MAX_WORDS = 4
+# Below this confidence, a message that is either a draft or a question gets two buttons.
+ASK_BELOW = 0.6
+# Questions and small talk are short: anything longer, or a paste of several paragraphs, is a draft.
+LONGEST_QUESTION = 600
+_DRAFT_PREFIX = re.compile(
+    r"^\s*(?:can i post this|could i post this|may i post this|is this ok(?:ay)?(?: to post)?|ok to post(?: this)?"
+    r"(?: on \w+)?|is it ok to post this|check this(?: draft| post)?|thinking of (?:posting|tweeting|sharing) this"
+    r"|je peux publier (?:ça|ceci|cela)|puis-je publier (?:ça|ceci|cela)|est-ce que je peux publier (?:ça|ceci)"
+    r"|¿?puedo publicar esto|¿?puedo postear esto|¿?está bien publicar esto)\s*[?:\-–>]+\s*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Command:
+    word: str  # one of COMMAND_WORDS, "answer" (a typed quiz answer), or "unknown" (a slash command we lack)
+    argument: str
+
+
+@dataclass(frozen=True)
+class Understood:
+    kind: str  # "command", "draft", "question", "smalltalk" or "unsure"
+    text: str  # the draft or question itself, without a "can I post this:" prefix
+    command: Command | None = None
+    intent: Intent | None = None
+
+
+def parse_command(text: str) -> Command | None:
+    stripped = text.strip()
+    if stripped.startswith("/"):
+        word, rest = _split(stripped[1:])
+        return Command(word, rest) if word in COMMAND_WORDS else Command("unknown", stripped)
+    if stripped.isdigit() and len(stripped) <= 2:
+        return Command("answer", stripped)  # a quiz answer typed instead of pressed
+    word, rest = _split(stripped)
+    word = word.rstrip("?!.:")
+    if word not in COMMAND_WORDS:
+        return None
+    if not rest:
+        return Command(word, "")
+    if word == "settings" and rest.split()[0].lower() in SETTING_NAMES:
+        return Command(word, rest)
+    if word == "policy" and len(rest.split()) <= POLICY_TOPIC_MAX_WORDS and not re.search(r"[!.?]", rest):
+        return Command(word, rest)
+    return None
+
+
+def understand(text: str, classifier: IntentClassifier) -> Understood:
+    command = parse_command(text)
+    if command:
+        return Understood("command", text, command=command)
+    if prefixed := _DRAFT_PREFIX.match(text):
+        draft = text[prefixed.end() :].strip().strip('"“”«»')
+        if draft:
+            return Understood("draft", draft)
+    if len(text) > LONGEST_QUESTION or text.count("\n\n") >= 2:
+        return Understood("draft", text)
+    question = re.sub(r"^\s*/?policy\s+", "", text, flags=re.IGNORECASE)
+    intent = classifier.classify(question)
+    ranked = sorted(intent.probabilities, key=intent.probabilities.__getitem__, reverse=True)
+    if intent.confidence < ASK_BELOW and set(ranked[:2]) == {"draft", "question"}:
+        return Understood("unsure", text, intent=intent)
+    return Understood(intent.kind, question if intent.kind == "question" else text, intent=intent)
+
+
+def _split(text: str) -> tuple[str, str]:
+    word, _, rest = text.strip().partition(" ")
+    return word.lower(), rest.strip()

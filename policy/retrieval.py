@@ -1,0 +1,210 @@
+"""Find the policy passages that answer a question: the sentence encoder and BM25 (SQLite FTS5),
+fused by reciprocal rank, so a question in the reader's own words or language finds its section.
+
+Passages are the sections' paragraphs. Their embeddings are computed once per pack and encoder
+(`policybot policy train` writes them beside the heads; otherwise on the first question).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from policy.model import Section
+from policy.normalize import fold
+
+# Three rankings of the sections, fused by reciprocal rank (weight / (RRF_K + rank)): the
+# encoder over the sections' sentences and whole text, the encoder over the pack's FAQ
+# (questions each section answers, as a vote of the nearest FAQ_NEIGHBOURS), and BM25 over
+# paragraphs. Weights chosen on policy/data/retrieval_tune.jsonl (bench/retrieval_bench.py).
+RRF_K = 5
+FAQ_NEIGHBOURS = 3
+WEIGHTS = {"text": 1.0, "faq": 2.0, "keywords": 1.0}
+RETRIEVAL_LAYERS = 12  # all of the encoder: retrieval gains far more from depth than the heads
+_TOKENS = re.compile(r"\w{2,}")
+_MARKUP = re.compile(r"\*\*|__|`")
+_SENTENCE_END = re.compile(r"(?<=[.;:])\s+")
+
+
+@dataclass(frozen=True)
+class Passage:
+    section_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    section: Section
+    passage: str
+    score: float
+
+
+def split_passages(sections: dict[str, Section]) -> list[Passage]:
+    passages = []
+    for section in sections.values():
+        for paragraph in re.split(r"\n\s*\n", section.body):
+            text = " ".join(_MARKUP.sub("", paragraph).split())
+            if text:
+                passages.append(Passage(section.id, text))
+    return passages
+
+
+def passages_digest(texts: list[str], encoder_name: str) -> str:
+    digest = hashlib.sha256(encoder_name.encode())
+    for text in texts:
+        digest.update(b"\x00" + text.encode())
+    return digest.hexdigest()[:16]
+
+
+class Retriever:
+    """Thread-safe. `embed(texts, query)` is the sentence encoder; `faq` pairs a question with the
+    id of the section that answers it."""
+
+    def __init__(
+        self,
+        sections: dict[str, Section],
+        embed: Callable[[list[str], bool], np.ndarray],
+        encoder_name: str,
+        cache: Path | None = None,
+        faq: tuple[tuple[str, str], ...] = (),
+        weights: dict[str, float] | None = None,
+    ) -> None:
+        self.sections = sections
+        self.passages = split_passages(sections)
+        self.weights = {**WEIGHTS, **(weights or {})}
+        self._embed = embed
+        # What the encoder reads: two-sentence windows of each paragraph, then each whole section.
+        self._units: list[tuple[str, int | None]] = []  # (section id, paragraph index or None)
+        texts = []
+        for index, passage in enumerate(self.passages):
+            title = sections[passage.section_id].title
+            sentences = _SENTENCE_END.split(passage.text)
+            for start in range(len(sentences)):
+                self._units.append((passage.section_id, index))
+                texts.append(f"{title}. {' '.join(sentences[start : start + 2])}")
+        for section in sections.values():
+            self._units.append((section.id, None))
+            texts.append(f"{section.title}. {' '.join(section.keywords)}. {' '.join(section.body.split())}")
+        self._faq = [pair for pair in faq if pair[1] in sections]
+        self._texts = texts
+        self._digest = passages_digest(texts + [f"{q}\x00{sid}" for q, sid in self._faq], encoder_name)
+        self._cache = cache
+        self._vectors: tuple[np.ndarray, np.ndarray] | None = None
+        self._lock = threading.Lock()
+        self._index = sqlite3.connect(":memory:", check_same_thread=False)
+        self._index.execute(
+            "CREATE VIRTUAL TABLE passages USING fts5(title, keywords, body, "
+            "tokenize='porter unicode61 remove_diacritics 2')"
+        )
+        self._index.executemany(
+            "INSERT INTO passages(rowid, title, keywords, body) VALUES (?, ?, ?, ?)",
+            [
+                (i, sections[p.section_id].title, " ".join(sections[p.section_id].keywords), p.text)
+                for i, p in enumerate(self.passages)
+            ],
+        )
+
+    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """The embeddings of the text units and of the FAQ questions (cached, or computed once)."""
+        with self._lock:
+            if self._vectors is None:
+                cached = self._load_cache()
+                self._vectors = cached if cached is not None else self._compute()
+            return self._vectors
+
+    def save(self) -> Path | None:
+        """Write the embeddings to the cache file (done by `policybot policy train`)."""
+        if self._cache is None:
+            return None
+        units, faq = self.vectors()
+        self._cache.parent.mkdir(parents=True, exist_ok=True)
+        with self._cache.open("wb") as handle:
+            np.savez_compressed(handle, digest=np.array(self._digest), units=units, faq=faq)
+        return self._cache
+
+    @property
+    def cache_is_current(self) -> bool:
+        return self._load_cache() is not None
+
+    def search(self, question: str, limit: int = 4) -> list[Hit]:
+        """Sections that best answer `question`, best first, each with its best paragraph."""
+        if not question.strip():
+            return []
+        query = self._embed([question[:2000]], True)[0]
+        units, faq = self.vectors()
+        unit_scores = units @ query
+        text_best: dict[str, float] = {}
+        best_paragraph: dict[str, tuple[float, int]] = {}
+        for (section_id, paragraph), score in zip(self._units, unit_scores, strict=True):
+            text_best[section_id] = max(text_best.get(section_id, -1.0), float(score))
+            if paragraph is not None and score > best_paragraph.get(section_id, (-1.0, 0))[0]:
+                best_paragraph[section_id] = (float(score), paragraph)
+        fused: dict[str, float] = {}
+        self._add_ranking(fused, sorted(text_best, key=text_best.__getitem__, reverse=True), "text")
+        if len(self._faq):
+            self._add_ranking(fused, self._faq_ranking(faq @ query), "faq")
+        self._add_ranking(fused, self._keyword_ranking(question), "keywords")
+        named = self._named(question)
+        ranked = sorted(fused, key=lambda sid: (sid not in named, -fused[sid]))[:limit]
+        return [
+            Hit(self.sections[sid], self.passages[best_paragraph[sid][1]].text, fused[sid])
+            for sid in ranked
+            if sid in best_paragraph
+        ]
+
+    def _named(self, topic: str) -> set[str]:
+        """Sections whose id, title or a keyword contains a short topic as a whole phrase ("hatch act")."""
+        words = _TOKENS.findall(fold(topic))
+        if not words or len(words) > 4:
+            return set()
+        phrase = re.compile(r"\b" + r"\W+".join(map(re.escape, words)) + r"s?\b")
+        return {
+            section.id
+            for section in self.sections.values()
+            if phrase.search(fold(f"{section.id.replace('-', ' ')} {section.title} {' / '.join(section.keywords)}"))
+        }
+
+    def _add_ranking(self, fused: dict[str, float], ranking: list[str], name: str) -> None:
+        for rank, section_id in enumerate(ranking):
+            fused[section_id] = fused.get(section_id, 0.0) + self.weights[name] / (RRF_K + rank + 1)
+
+    def _faq_ranking(self, similarity: np.ndarray) -> list[str]:
+        votes: dict[str, float] = {}
+        for index in np.argsort(-similarity, kind="stable")[:FAQ_NEIGHBOURS]:
+            section_id = self._faq[index][1]
+            votes[section_id] = votes.get(section_id, 0.0) + float(similarity[index])
+        return sorted(votes, key=votes.__getitem__, reverse=True)
+
+    def _keyword_ranking(self, question: str) -> list[str]:
+        tokens = sorted(set(_TOKENS.findall(fold(question))))[:64]
+        if not tokens:
+            return []
+        match = " OR ".join(f'"{token}"' for token in tokens)
+        with self._lock:
+            rows = self._index.execute(
+                "SELECT rowid FROM passages WHERE passages MATCH ? ORDER BY bm25(passages, 3.0, 2.0, 1.0)",
+                (match,),
+            ).fetchall()
+        return list(dict.fromkeys(self.passages[row[0]].section_id for row in rows))
+
+    def _load_cache(self) -> tuple[np.ndarray, np.ndarray] | None:
+        if self._cache is None or not self._cache.exists():
+            return None
+        try:
+            with np.load(self._cache) as stored:
+                if str(stored["digest"]) != self._digest:
+                    return None
+                units, faq = stored["units"].astype(np.float32), stored["faq"].astype(np.float32)
+        except (OSError, ValueError, KeyError):
+            return None
+        return (units, faq) if len(units) == len(self._texts) and len(faq) == len(self._faq) else None
+
+    def _compute(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._embed(self._texts, False), self._embed([q for q, _ in self._faq], True)

@@ -1,0 +1,107 @@
+"""Asking the policy: drafts, questions, commands and small talk told apart, and questions answered
+from the right section. The labelled sets in tests/data were written apart from the training data
+(policy/data/intent_train.jsonl and the pack's faq/), and nothing was fitted to them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.answers import ask_intent
+from bot.core import Turn
+from bot.intent import parse_command, understand
+from bot.messages import Incoming, VerdictBlock
+from tests.harness import text_of
+
+DATA = Path(__file__).parent / "data"
+
+
+def cases(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def verdicts(reply) -> list[VerdictBlock]:
+    return [b for b in reply.blocks if isinstance(b, VerdictBlock)]
+
+
+async def test_a_scripted_chat(alice):
+    for greeting in ("hello", "thanks!"):
+        reply = await alice.say(greeting)
+        assert not verdicts(reply) and len(text_of(reply)) < 200
+
+    answer = await alice.say("can I use my work email on linkedin?")
+    assert not verdicts(answer)
+    assert "2. Personal and professional use" in text_of(answer)
+    assert answer.choices[0].label == "Read the whole section"
+
+    draft = await alice.say(
+        "Proud of our crews tonight. They cleared the storm drains on 5th before the rain hit. Great work, team!"
+    )
+    quiz_night = await alice.say("Quiz night at O'Malley's tonight!")
+    for reply in (draft, quiz_night):
+        if "depends on where you post" in text_of(reply):
+            reply = await alice.click(reply, "Personal account, off duty")
+        assert verdicts(reply), text_of(reply)
+
+
+async def test_a_policy_prefix_on_a_long_question_answers_it(alice):
+    reply = await alice.say("policy can I use my work email on linkedin")
+    assert not verdicts(reply)
+    assert "From *" in text_of(reply)
+
+
+async def test_the_two_buttons_route_the_same_text_either_way(alice):
+    user = await alice.bot.store.get_user(alice.user.id)
+    incoming = Incoming("test", alice.user, alice.user.id, "message", text="")
+    offered = ask_intent(Turn(alice.bot, incoming, user), "Can I post a photo of the new fire truck?")
+    as_question = await alice.click(offered, "Answer it as a question")
+    assert "From *" in text_of(as_question)
+    as_draft = await alice.click(offered, "Check this as a post")
+    if "depends on where you post" in text_of(as_draft):
+        as_draft = await alice.click(as_draft, "Personal account, off duty")
+    assert verdicts(as_draft)
+
+
+def test_commands_take_exact_words_only():
+    assert parse_command("quiz").word == "quiz"
+    assert parse_command("/policy records").argument == "records"
+    assert parse_command("settings hours 9-17").word == "settings"
+    assert parse_command("3").word == "answer"
+    for draft in ("Quiz night at the library tonight!", "Help us clean up Miller Park on Saturday", "Stop the madness"):
+        assert parse_command(draft) is None
+
+
+def test_intent_on_200_labelled_messages(bot):
+    labelled = cases("intent_eval.jsonl")
+    classifier = bot.intents()
+    got = [(case["intent"], understand(case["text"], classifier).kind) for case in labelled]
+    accuracy = sum(want == kind for want, kind in got) / len(got)
+    assert len(labelled) == 200
+    assert accuracy >= 0.95
+    assert not [1 for want, kind in got if want == "question" and kind == "draft"]
+
+
+async def test_no_question_is_answered_good_to_post(alice):
+    for case in cases("intent_eval.jsonl"):
+        if case["intent"] == "question":
+            reply = await alice.say(case["text"])
+            assert not [v for v in verdicts(reply) if v.level == "ok"], case["text"]
+
+
+def test_retrieval_recall_on_60_labelled_questions(policy):
+    labelled = cases("retrieval_eval.jsonl")
+    ranked = [[h.section.id for h in policy.lookup(case["question"], 3)] for case in labelled]
+    first = sum(ids[:1] == [case["section"]] for ids, case in zip(ranked, labelled, strict=True)) / len(labelled)
+    top3 = sum(case["section"] in ids for ids, case in zip(ranked, labelled, strict=True)) / len(labelled)
+    assert len(labelled) >= 60
+    assert first >= 0.85 and top3 >= 0.95
+
+
+def test_the_committed_retrieval_cache_matches_the_pack(policy):
+    assert policy.retriever().cache_is_current, "run: policybot policy train policy/packs/default"
+
+
+def test_the_committed_intent_model_matches_its_training_data():
+    from policy.intent import IntentModel, training_digest
+
+    assert IntentModel.load().digest == training_digest(), "run: policybot intent train"

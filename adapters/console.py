@@ -8,15 +8,22 @@ session is a pipe.
 from __future__ import annotations
 
 import asyncio
+import getpass
+import os
 import re
 import sys
+from pathlib import Path
 from typing import TextIO
 
 import click
 
+from bot.app import build_bot, core_settings
+from bot.cli.common import fail
+from bot.config import ConfigError
 from bot.core import Bot
 from bot.messages import Choice, Choices, Fields, Incoming, Note, Reply, Text, User, VerdictBlock
 from bot.messenger import REVIEWERS_INBOX, InboxMessenger
+from bot.store import StoreError
 
 COLOURS = {"ok": "green", "disclaimer": "cyan", "review": "yellow", "stop": "red"}
 EMOJI = {"ok": "✅", "disclaimer": "📝", "review": "🟡", "stop": "🛑"}
@@ -72,9 +79,9 @@ class ConsoleChat:
         messenger = self.bot.messenger
         if not isinstance(messenger, InboxMessenger):
             return
-        replies = await messenger.take(self.user.id)
+        replies = await messenger.take(self.user.id, self.bot.policy)
         if self.reviewer:
-            replies += await messenger.take(REVIEWERS_INBOX)
+            replies += await messenger.take(REVIEWERS_INBOX, self.bot.policy)
         for reply in replies:
             self.show(reply)
 
@@ -113,3 +120,28 @@ async def terminal_lines(prompt: str):
         if not interactive and line == "":
             return
         yield line
+
+
+def run_chat(database: str | None, user_name: str | None, reviewer: bool, pack: Path | None) -> None:
+    """`policybot chat`: the terminal conversation."""
+    name = user_name or getpass.getuser()
+
+    async def run() -> None:
+        quiet = None if os.environ.get("POLICYBOT_LOG_LEVEL") else "WARNING"  # logs would interleave with the chat
+        values = core_settings({"database": database, "pack": str(pack) if pack else None, "log_level": quiet})
+        bot = await build_bot(values, lambda store: InboxMessenger(store, values["reviewers"]))
+        try:
+            colour = sys.stdout.isatty()
+            console = ConsoleChat(bot, User(f"console:{name}", name), reviewer, sys.stdout, colour)
+            if sys.stdin.isatty():
+                click.echo(f"policybot: checking drafts against the {bot.policy.name} policy. Type help, or quit.")
+            await console.run(terminal_lines("> " if sys.stdin.isatty() else ""))
+        finally:
+            await bot.store.close()
+
+    try:
+        asyncio.run(run())
+    except (ConfigError, StoreError) as error:
+        fail(error)
+    except KeyboardInterrupt:
+        pass

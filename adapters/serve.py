@@ -12,11 +12,14 @@ from aiohttp import web
 
 from adapters.tasks import TaskTracker
 from bot.app import build_bot, core_settings
+from bot.cli.common import fail
 from bot.config import ConfigError, load_settings
 from bot.core import Bot
 from bot.messenger import RoutingMessenger
 from bot.ratelimit import PLATFORM_LIMITS, RateLimitedMessenger
 from bot.scheduler import SCHEDULER_SETTINGS, Scheduler, ScheduleSettings
+from bot.services import Messenger
+from bot.store import Store, StoreError
 
 log = logging.getLogger("policybot")
 
@@ -37,7 +40,7 @@ class Platform:
     """One chat platform in the server: its messenger, and how it attaches to the running bot."""
 
     name: str
-    messenger: object
+    messenger: Callable[[Store], Messenger]  # built once the store is open
     attach: Callable[[Bot, TaskTracker], list[web.RouteDef]]  # routes to serve; may start jobs
     drain: Callable[[], Awaitable[None]] = field(default=lambda: asyncio.sleep(0))
 
@@ -72,8 +75,10 @@ def slack_platform(values: dict, file_values: dict, socket_mode: bool) -> Platfo
         for adapter in adapters:
             await adapter.tasks.drain()
 
-    messenger = SlackMessenger(client, values["review_channel"], values["reviewers"])
-    return Platform("slack", rate_limited("slack", messenger), attach, drain)
+    def messenger(store: Store) -> Messenger:
+        return rate_limited("slack", SlackMessenger(client, values["review_channel"], values["reviewers"]))
+
+    return Platform("slack", messenger, attach, drain)
 
 
 def teams_platform(values: dict, file_values: dict) -> Platform:
@@ -87,13 +92,15 @@ def teams_platform(values: dict, file_values: dict) -> Platform:
             "MICROSOFT_APP_ID is not set: /api/messages accepts UNAUTHENTICATED activities "
             "(Bot Framework Emulator mode). Never run this way in production."
         )
-    messenger = TeamsMessenger(cloud_adapter, None, settings["app_id"], values["review_channel"], values["reviewers"])
+
+    def messenger(store: Store) -> Messenger:
+        teams = TeamsMessenger(cloud_adapter, store, settings["app_id"], values["review_channel"], values["reviewers"])
+        return rate_limited("teams", teams)
 
     def attach(bot: Bot, jobs: TaskTracker) -> list[web.RouteDef]:
-        messenger.bot = bot
         return teams_routes(cloud_adapter, TeamsBot(bot, values["review_channel"]))
 
-    return Platform("teams", rate_limited("teams", messenger), attach)
+    return Platform("teams", messenger, attach)
 
 
 def setting_groups(slack: bool, teams: bool) -> tuple:
@@ -111,7 +118,7 @@ async def serve(slack: bool, teams: bool, socket_mode: bool, host: str, port: in
         *([slack_platform(values, file_values, socket_mode)] if slack else []),
         *([teams_platform(values, file_values)] if teams else []),
     ]
-    bot = await build_bot(values, lambda store: RoutingMessenger({p.name: p.messenger for p in platforms}))
+    bot = await build_bot(values, lambda store: RoutingMessenger({p.name: p.messenger(store) for p in platforms}))
     jobs, runner = TaskTracker(), None
     stop = stop or asyncio.Event()
     try:
@@ -144,3 +151,17 @@ async def wait_until_stopped(stop: asyncio.Event, jobs: TaskTracker) -> None:
     for task in done:
         if task is not waiter and not task.cancelled() and task.exception():
             raise task.exception()
+
+
+def run_server(slack: bool, teams: bool, socket_mode: bool, host: str, port: int) -> None:
+    """`policybot serve`: errors become one line and an exit code, never a traceback."""
+    from adapters.slack.server import SocketModeDown
+
+    try:
+        asyncio.run(serve(slack, teams, socket_mode, host, port))
+    except (ConfigError, StoreError) as error:
+        fail(error)
+    except SocketModeDown as error:
+        fail(f"{error}; exiting so that a supervisor restarts policybot", error.exit_code)
+    except KeyboardInterrupt:
+        pass

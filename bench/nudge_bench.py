@@ -18,10 +18,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bot.core import Bot, BotSettings
+from bot.core import Bot
 from bot.messages import Reply
 from bot.ratelimit import RateLimitedMessenger
 from bot.scheduler import Scheduler, ScheduleSettings
+from bot.services import BotSettings
 from bot.store import Store, users
 from policy import Policy
 

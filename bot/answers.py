@@ -3,14 +3,15 @@ could be either a draft or a question gets two buttons."""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 
 from bot import texts
-from bot.core import Turn, choice
 from bot.drafts import check_text, user_defaults
+from bot.intent import POLICY_TOPIC_MAX_WORDS
 from bot.messages import Choices, Reply, Text
+from bot.payloads import Expired, HeldText, SectionRef
+from bot.turn import Turn, choice
 from policy import DraftError, ModelError
 
 log = logging.getLogger("policybot")
@@ -24,7 +25,7 @@ SHORT_ANSWERS = {"stop": texts.SHORT_NO, "review": texts.SHORT_REVIEW, "disclaim
 
 
 async def answer_question(turn: Turn, question: str) -> Reply:
-    policy = turn.bot.policy
+    policy = turn.services.policy
     try:
         hits = policy.lookup(question)
     except ModelError as error:
@@ -36,12 +37,12 @@ async def answer_question(turn: Turn, question: str) -> Reply:
     reply = Reply()
     if short := _short_answer(turn, question):
         reply.add(Text(short))
-    if turn.bot.assistant and (written := await turn.bot.assistant.answer(question, hits)):
+    if turn.services.assistant and (written := await turn.services.assistant.answer(question, hits)):
         reply.add(Text(written.text))
     reply.add(Text(texts.ANSWER_PASSAGE.format(title=best.section.title, passage=best.passage)))
-    reply.add(Choices((choice(texts.READ_SECTION, "lookup.section", best.section.id, "primary"),)))
+    reply.add(Choices((choice(texts.READ_SECTION, "lookup.section", SectionRef(best.section.id), "primary"),)))
     if len(hits) > 1:
-        others = tuple(choice(h.section.title, "lookup.section", h.section.id) for h in hits[1:])
+        others = tuple(choice(h.section.title, "lookup.section", SectionRef(h.section.id)) for h in hits[1:])
         reply.add(Choices(others, texts.LOOKUP_SEE_ALSO))
     return reply
 
@@ -53,7 +54,7 @@ def _short_answer(turn: Turn, question: str) -> str:
         return ""
     account, on_duty = user_defaults(turn)
     try:
-        assessment = turn.bot.policy.check(action.group(1), account or "personal", bool(on_duty))
+        assessment = turn.services.policy.check(action.group(1), account or "personal", bool(on_duty))
     except (DraftError, ModelError):
         return ""
     level = assessment.verdict.label
@@ -63,40 +64,74 @@ def _short_answer(turn: Turn, question: str) -> str:
     return SHORT_ANSWERS[level].format(message=decisive[0].message, section=decisive[0].section.title)
 
 
-async def small_talk(turn: Turn) -> Reply:
-    thanks = bool(_THANKS.search(turn.incoming.text))
+async def small_talk(turn: Turn, text: str) -> Reply:
+    thanks = bool(_THANKS.search(text))
     return Reply([Text(texts.YOU_ARE_WELCOME if thanks else texts.HELLO)])
 
 
-def ask_intent(turn: Turn, text: str) -> Reply:
-    value = json.dumps({"t": turn.bot.drafts.put({"q": text}, turn.bot.clock())})
+async def ask_intent(turn: Turn, text: str) -> Reply:
+    held = HeldText(turn.services.drafts.put(text, turn.services.clock()))
     return Reply(
         [
             Text(texts.ASK_INTENT),
             Choices(
                 (
-                    choice(texts.CHECK_AS_POST, "intent.draft", value, "primary"),
-                    choice(texts.ANSWER_AS_QUESTION, "intent.question", value),
+                    choice(texts.CHECK_AS_POST, "intent.draft", held, "primary"),
+                    choice(texts.ANSWER_AS_QUESTION, "intent.question", held),
                 )
             ),
         ]
     )
 
 
-def _asked(turn: Turn) -> str | None:
-    token = turn.payload().get("t")
-    held = turn.bot.drafts.get(str(token), turn.bot.clock()) if token else None
-    return held.get("q") if held else None
+def _held(turn: Turn) -> str:
+    text = turn.services.drafts.get(turn.payload(HeldText).token, turn.services.clock())
+    if text is None:
+        raise Expired("the message is no longer held")
+    return text
 
 
 async def take_as_draft(turn: Turn) -> Reply:
-    text = _asked(turn)
-    return await check_text(turn, text) if text else Reply([Text(texts.DRAFT_EXPIRED)])
+    return await check_text(turn, _held(turn))
 
 
 async def take_as_question(turn: Turn) -> Reply:
-    text = _asked(turn)
-    return await answer_question(turn, text) if text else Reply([Text(texts.DRAFT_EXPIRED)])
+    return await answer_question(turn, _held(turn))
 
 
-ACTIONS = {"intent.draft": take_as_draft, "intent.question": take_as_question}
+async def lookup(turn: Turn) -> Reply:
+    """`policy <topic>`: the section itself; a longer question is answered as a question."""
+    topic = turn.incoming.argument.strip()
+    policy = turn.services.policy
+    if not topic:
+        sections = tuple(choice(s.title, "lookup.section", SectionRef(s.id)) for s in policy.sections.values())
+        return Reply([Text(texts.LOOKUP_WHICH), Choices(sections)])
+    if len(topic.split()) > POLICY_TOPIC_MAX_WORDS or topic.endswith("?"):
+        return await answer_question(turn, topic)
+    hits = policy.lookup(topic)
+    if not hits:
+        titles = "; ".join(s.title for s in policy.sections.values())
+        return Reply([Text(texts.LOOKUP_NONE.format(topic=topic, titles=titles))])
+    return section_reply(turn, hits[0].section.id, [h.section.id for h in hits[1:4]])
+
+
+def section_reply(turn: Turn, section_id: str, others: list[str]) -> Reply:
+    sections = turn.services.policy.sections
+    section = sections[section_id]
+    reply = Reply([Text(f"*{section.title}*\n\n{section.body}")])
+    if section.sources:
+        reply.add(Text("_Sources: " + "; ".join(section.sources) + "_"))
+    if others:
+        buttons = tuple(choice(sections[o].title, "lookup.section", SectionRef(o)) for o in others)
+        reply.add(Choices(buttons, texts.LOOKUP_SEE_ALSO))
+    return reply
+
+
+async def show_section(turn: Turn) -> Reply:
+    section_id = turn.payload(SectionRef).section
+    if section_id not in turn.services.policy.sections:
+        raise Expired(f"no section {section_id!r}")
+    return section_reply(turn, section_id, [])
+
+
+ACTIONS = {"intent.draft": take_as_draft, "intent.question": take_as_question, "lookup.section": show_section}

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import CORE_SETTINGS, ConfigError, check_file_keys, default_database, load_settings, read_config_file
-from bot.core import Bot, BotSettings
+from bot.core import Bot
 from bot.llm import Assistant
-from bot.messenger import Messenger
+from bot.services import BotSettings, Messenger
 from bot.store import Store
 from policy import PackError, Policy
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 
 from bot import texts
-from bot.core import Turn
 from bot.messages import Reply, Text
+from bot.turn import Turn
 from policy import ALL_CONTEXTS, Assessment, Context, DraftError, Verdict
 from policy.table import settle
 
@@ -16,11 +16,11 @@ log = logging.getLogger("policybot")
 
 async def assessments(turn: Turn, text: str) -> dict[Context, Assessment]:
     """The draft in every context; raises DraftError for text that cannot be checked."""
-    policy = turn.bot.policy
+    policy = turn.services.policy
     found = policy.find_many([text])[0]
     unsure = [key for key, presence in found.items() if not presence.is_detector and presence.band == "possible"]
-    if turn.bot.assistant and unsure:
-        opinions = await turn.bot.assistant.second_opinion(text, unsure)
+    if turn.services.assistant and unsure:
+        opinions = await turn.services.assistant.second_opinion(text, unsure)
         if opinions:
             log.info(
                 "second opinion user=%s signals=%s",
@@ -35,17 +35,17 @@ async def assess(turn: Turn, text: str, context: Context) -> Assessment:
     return (await assessments(turn, text))[context]
 
 
-async def rewrite_reply(turn: Turn, draft: dict) -> Reply:
+async def rewrite_reply(turn: Turn, draft: str, context: Context) -> Reply:
     """Ask the endpoint for a rewrite; show it only if the local engine answers ok for it."""
-    assistant, context = turn.bot.assistant, Context(draft["a"], bool(draft["o"]))
+    assistant = turn.services.assistant
     if assistant is None:
         return Reply([Text(texts.REWRITE_UNAVAILABLE)])
     try:
-        assessment = await assess(turn, draft["d"], context)
+        assessment = await assess(turn, draft, context)
     except DraftError as error:
         return Reply([Text(texts.DRAFT_ERROR.format(reason=error))])
     problems = [f.message for f in assessment.findings if f.verdict > Verdict.OK]
-    rewrite = await assistant.rewrite(draft["d"], problems) if problems else None
+    rewrite = await assistant.rewrite(draft, problems) if problems else None
     if rewrite:
         try:
             again = await assess(turn, rewrite, context)

@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from platformdirs import user_data_dir
+
+from bot.human import parse_hours, parse_timezone
 
 
 class ConfigError(Exception):
@@ -77,22 +78,12 @@ def id_list(value: str) -> tuple[str, ...]:
 
 
 def timezone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {value!r} (use a name such as America/New_York)") from None
-    return value
+    return parse_timezone(value)
 
 
 def hours(value: str) -> tuple[int, int]:
-    start, _, end = str(value).partition("-")
-    try:
-        first, last = int(start), int(end)
-    except ValueError:
-        raise ValueError("must look like 9-17 (start hour before end hour, 0 to 24)") from None
-    if not 0 <= first < last <= 24:
-        raise ValueError("must look like 9-17 (start hour before end hour, 0 to 24)")
-    return first, last
+    """Working hours as minutes after midnight: 9-17, 9am-5pm, 8:30-17:00, 22-6."""
+    return parse_hours(value)
 
 
 def default_database() -> str:
@@ -108,7 +99,7 @@ CORE_SETTINGS = {
     "keep_decided": Setting("POLICYBOT_KEEP_DECIDED", boolean, False, help="keep draft text after a decision"),
     "quiz_length": Setting("POLICYBOT_QUIZ_LENGTH", positive_int, 3, help="questions in one quiz"),
     "timezone": Setting("POLICYBOT_TIMEZONE", timezone, "America/New_York", help="default time zone"),
-    "work_hours": Setting("POLICYBOT_WORK_HOURS", hours, (9, 17), help="default working hours"),
+    "work_hours": Setting("POLICYBOT_WORK_HOURS", hours, (540, 1020), help="default working hours"),
     "log_level": Setting("POLICYBOT_LOG_LEVEL", str.upper, "INFO", help="logging level"),
     "llm_base_url": Setting("POLICYBOT_LLM_BASE_URL", http_url, "", help="OpenAI-compatible endpoint (off when empty)"),
     "llm_model": Setting("POLICYBOT_LLM_MODEL", str, "", help="model name, or the Azure OpenAI deployment"),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
 
 from bot import assisted, texts
-from bot.core import Turn, choice
 from bot.messages import Choices, FindingView, Highlight, Note, Reply, Text, VerdictBlock
+from bot.payloads import DraftRef, Expired
+from bot.turn import Turn, choice
 from policy import ALL_CONTEXTS, Assessment, Context, DraftError
 
 log = logging.getLogger("policybot")
@@ -67,39 +67,37 @@ async def check_text(turn: Turn, text: str) -> Reply:
     return verdict_reply(turn, text, assessment, known=account is not None and on_duty is not None)
 
 
-def ask_context(turn: Turn, text: str) -> Reply:
-    options = (
-        ("Personal account, off duty", "personal", False),
-        ("Personal account, on duty", "personal", True),
-        ("Official account", "official", True),
+CONTEXT_CHOICES = (
+    ("Personal account, off duty", "personal", False),
+    ("Personal account, on duty", "personal", True),
+    ("Official account", "official", True),
+)
+
+
+def ask_context(turn: Turn, text: str, remember: bool = True) -> Reply:
+    """Which context the draft is for; `remember`: the answer also becomes the user's default."""
+    buttons = tuple(
+        choice(label, "context.set", draft_ref(turn, text, account, duty, remember))
+        for label, account, duty in CONTEXT_CHOICES
     )
-    return Reply(
-        [
-            Text(texts.ASK_CONTEXT),
-            Choices(
-                tuple(
-                    choice(label, "context.set", draft_value(turn, text, account, duty))
-                    for label, account, duty in options
-                )
-            ),
-        ]
-    )
+    return Reply([Text(texts.ASK_CONTEXT if remember else texts.ASK_CONTEXT_ONCE), Choices(buttons)])
 
 
-def draft_value(turn: Turn, text: str, account: str, on_duty: bool) -> str:
-    """A button value carrying the draft (it is the user's own message), or a memory token when long."""
-    payload = {"d": text, "a": account, "o": on_duty}
-    encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    if len(encoded) <= MAX_VALUE_CHARS:
-        return encoded
-    return json.dumps({"t": turn.bot.drafts.put(payload, turn.bot.clock())})
+def draft_ref(turn: Turn, text: str, account: str, on_duty: bool, remember: bool = False) -> DraftRef:
+    """The draft in a button (it is the user's own message), or a memory token when it is long."""
+    if len(text) <= MAX_VALUE_CHARS:
+        return DraftRef(account, on_duty, text=text, remember=remember)
+    token = turn.services.drafts.put(text, turn.services.clock())
+    return DraftRef(account, on_duty, token=token, remember=remember)
 
 
-def draft_from(turn: Turn) -> dict | None:
-    payload = turn.payload()
-    if "t" in payload:
-        return turn.bot.drafts.get(str(payload["t"]), turn.bot.clock())
-    return payload if isinstance(payload.get("d"), str) else None
+def draft_of(turn: Turn) -> tuple[str, Context, DraftRef]:
+    """The draft behind the clicked button; raises payloads.Expired when it is gone or malformed."""
+    ref = turn.payload(DraftRef)
+    text = turn.services.drafts.get(ref.token, turn.services.clock()) if ref.token else ref.text
+    if not text or ref.account not in ("personal", "official"):
+        raise Expired("the draft is no longer held")
+    return text, Context(ref.account, ref.on_duty), ref
 
 
 def _first_of_each(text: str, spans) -> list[tuple[int, int]]:
@@ -132,113 +130,73 @@ def verdict_reply(turn: Turn, text: str, assessment: Assessment, known: bool = T
     context = assessment.context
     reply.add(Note(f"checked as: {context.describe()}" + ("" if known else " (it made no difference here)")))
     if level == "disclaimer":
-        reply.add(Text(f"Suggested disclaimer: _{turn.bot.policy.disclaimer}_"))
-    value = draft_value(turn, text, context.account, context.on_duty)
+        reply.add(Text(f"Suggested disclaimer: _{turn.services.policy.disclaimer}_"))
+    ref = draft_ref(turn, text, context.account, context.on_duty)
     buttons = []
-    if assessment.fixed != text and level != "review":  # a review needs a person, not a rewrite
-        label = "Add the disclaimer" if level == "disclaimer" else "Fix it for me"
-        buttons.append(choice(label, "draft.fix", value, "primary"))
+    if level == "disclaimer" and assessment.fixed != text:
+        buttons.append(choice(texts.ADD_DISCLAIMER, "draft.fix", ref, "primary"))
+    elif level == "stop":  # a review needs a person, not a rewrite
+        buttons.append(choice(texts.WHAT_TO_REMOVE, "draft.fix", ref, "primary"))
     if level in ("review", "stop") or context.account == "official":
-        buttons.append(choice("Send to communications for review", "draft.review", value))
+        buttons.append(choice(texts.SEND_FOR_REVIEW, "draft.review", ref))
     if level != "ok":
-        buttons.append(choice("I think this is wrong", "draft.appeal", value))
-    if level != "ok" and turn.bot.assistant:
-        buttons.append(choice(texts.SUGGEST_REWRITE, "draft.rewrite", value))
-    buttons.append(choice("Change account / duty", "context.ask", value))
+        buttons.append(choice(texts.APPEAL, "draft.appeal", ref))
+    if level != "ok" and turn.services.assistant:
+        buttons.append(choice(texts.SUGGEST_REWRITE, "draft.rewrite", ref))
+    buttons.append(choice(texts.CHANGE_CONTEXT, "context.ask", ref))
     reply.add(Choices(tuple(buttons)))
     return reply
 
 
 async def set_context(turn: Turn) -> Reply:
-    draft = draft_from(turn)
-    if draft is None:
-        return Reply([Text(texts.DRAFT_EXPIRED)])
-    context = Context(draft["a"], bool(draft["o"]))
-    turn.user.account = context.account
-    turn.user.on_duty = "on" if context.on_duty else "off"
-    await turn.bot.store.save_user(turn.user)
-    assessment = await assisted.assess(turn, draft["d"], context)
-    reply = verdict_reply(turn, draft["d"], assessment)
-    reply.blocks.insert(0, Text(texts.CONTEXT_SAVED.format(context=context.describe())))
+    text, context, ref = draft_of(turn)
+    assessment = await assisted.assess(turn, text, context)
+    reply = verdict_reply(turn, text, assessment)
+    if ref.remember:
+        turn.user.account = context.account
+        turn.user.on_duty = "on" if context.on_duty else "off"
+        await turn.save_user()
+        reply.blocks.insert(0, Text(texts.CONTEXT_SAVED.format(context=context.describe())))
+    elif (turn.user.account, turn.user.on_duty) != (context.account, "on" if context.on_duty else "off"):
+        reply.add(Text(texts.JUST_THIS_DRAFT.format(context=context.describe())))
+        keep = draft_ref(turn, text, context.account, context.on_duty, remember=True)
+        reply.add(Choices((choice(texts.FROM_NOW_ON, "context.set", keep),)))
     return reply
 
 
 async def change_context(turn: Turn) -> Reply:
-    draft = draft_from(turn)
-    return ask_context(turn, draft["d"]) if draft else Reply([Text(texts.DRAFT_EXPIRED)])
+    text, _, _ = draft_of(turn)
+    return ask_context(turn, text, remember=False)
 
 
 async def fix(turn: Turn) -> Reply:
-    draft = draft_from(turn)
-    if draft is None:
-        return Reply([Text(texts.DRAFT_EXPIRED)])
-    assessment = turn.bot.policy.check(draft["d"], draft["a"], bool(draft["o"]))
-    if assessment.fixed == draft["d"]:
-        return Reply([Text(texts.FIX_NOTHING)])
-    if assessment.verdict.label == "stop":
-        reasons = ", ".join(sorted({f.section.title for f in assessment.findings if f.verdict.label == "stop"}))
-        if not assessment.fixed.strip():
-            return Reply([Text(texts.FIX_STOP_NOTHING_LEFT.format(reasons=reasons))])
-        return Reply([Text(texts.FIX_STOP.format(reasons=reasons)), Text(f"```\n{assessment.fixed}\n```")])
-    return Reply([Text(texts.FIXED_INTRO), Text(f"```\n{assessment.fixed}\n```")])
+    text, context, _ = draft_of(turn)
+    assessment = turn.services.policy.check(text, context.account, context.on_duty)
+    if assessment.verdict.label != "stop":
+        if assessment.fixed == text:
+            return Reply([Text(texts.FIX_NOTHING)])
+        return Reply([Text(texts.FIXED_INTRO), Text(f"```\n{assessment.fixed}\n```")])
+    stops = [f for f in assessment.findings if f.verdict.label == "stop"]
+    if all(f.fix == "placeholder" for f in stops):  # only structured data: replace it
+        return Reply([Text(texts.FIX_PLACEHOLDERS), Text(f"```\n{assessment.fixed}\n```")])
+    lines = []
+    for finding in stops:
+        quoted = "; ".join(f"“{_sentence(text, start, end)}”" for start, end in _first_of_each(text, finding.spans))
+        lines.append(texts.REMOVE_LINE.format(quoted=quoted or "the whole post", why=finding.message))
+    return Reply([Text(texts.FIX_STOP), Text("\n".join(dict.fromkeys(lines)))])
 
 
-async def send_for_review(turn: Turn) -> Reply:
-    return await _create_review(turn, "draft")
-
-
-async def appeal(turn: Turn) -> Reply:
-    return await _create_review(turn, "appeal")
-
-
-async def _create_review(turn: Turn, kind: str) -> Reply:
-    from bot.reviews import notify_reviewers
-
-    draft = draft_from(turn)
-    if draft is None:
-        return Reply([Text(texts.DRAFT_EXPIRED)])
-    assessment = turn.bot.policy.check(draft["d"], draft["a"], bool(draft["o"]))
-    now = turn.bot.clock()
-    review_id = await turn.bot.store.create_review(
-        kind=kind,
-        author_id=turn.user.id,
-        author_name=turn.user.name or turn.incoming.user.name,
-        draft=draft["d"],
-        account=draft["a"],
-        on_duty=bool(draft["o"]),
-        verdict=assessment.verdict.label,
-        rules=[f.rule for f in assessment.findings],
-        created_at=now,
-        purge_after=now + turn.bot.settings.retention_days * 86400,
-    )
-    log.info("review created id=%s kind=%s user=%s verdict=%s", review_id, kind, turn.user.id, assessment.verdict.label)
-    if kind == "draft":
-        await notify_reviewers(turn.bot, review_id)
-        return Reply([Text(texts.SENT_FOR_REVIEW.format(id=review_id, days=turn.bot.settings.retention_days))])
-    turn.user.awaiting = json.dumps({"kind": "appeal_reason", "id": review_id})
-    await turn.bot.store.save_user(turn.user)
-    return Reply([Text(texts.APPEAL_ASK_REASON.format(id=review_id))])
-
-
-async def appeal_reason(turn: Turn) -> Reply:
-    from bot.reviews import notify_reviewers
-
-    waiting = json.loads(turn.user.awaiting or "{}")
-    review_id = int(waiting.get("id", 0))
-    reason = turn.incoming.text.strip()
-    if reason.lower() not in ("skip", "no", "none", "-"):
-        await turn.bot.store.set_review_reason(review_id, turn.user.id, reason[:2000])
-    turn.user.awaiting = None
-    await turn.bot.store.save_user(turn.user)
-    await notify_reviewers(turn.bot, review_id)
-    return Reply([Text(texts.APPEAL_SENT.format(id=review_id))])
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence around a span, so the user sees what to take out."""
+    left = max(text.rfind(mark, 0, start) for mark in (". ", "! ", "? ", "\n"))
+    rights = [i for i in (text.find(mark, end) for mark in (". ", "! ", "? ", "\n")) if i != -1]
+    sentence = text[left + 1 if left >= 0 else 0 : (min(rights) + 1) if rights else len(text)].strip()
+    return sentence if len(sentence) <= 300 else sentence[:297] + "..."
 
 
 async def rewrite(turn: Turn) -> Reply:
-    draft = draft_from(turn)
-    if draft is None or draft.get("a") not in ("personal", "official"):
-        return Reply([Text(texts.DRAFT_EXPIRED)])
-    return await assisted.rewrite_reply(turn, draft)
+    text, context, _ = draft_of(turn)
+    return await assisted.rewrite_reply(turn, text, context)
 
 
 ACTIONS = {
@@ -246,7 +204,4 @@ ACTIONS = {
     "context.set": set_context,
     "context.ask": change_context,
     "draft.fix": fix,
-    "draft.review": send_for_review,
-    "draft.appeal": appeal,
 }
-AWAITING = {"appeal_reason": appeal_reason}

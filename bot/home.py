@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.core import Bot, Turn
+from bot.account import settings_reply
 from bot.messages import Fields, Incoming, Reply, Text, User
 from bot.reviews import item_reply
+from bot.services import Services
+from bot.turn import Turn
 
 
-async def home_reply(bot: Bot, user: User, reviewer: bool = False) -> Reply:
-    from bot.account import settings_reply
-
+async def home_reply(bot: Services, user: User, reviewer: bool = False) -> Reply:
     record = await bot.store.get_user(user.id, user.name)
     turn = Turn(bot, Incoming("home", user, user.id, "message", reviewer=reviewer), record)
     reply = Reply(
@@ -40,5 +40,5 @@ async def home_reply(bot: Bot, user: User, reviewer: bool = False) -> Reply:
         items = await bot.store.list_reviews()
         reply.add(Text(f"*Review queue*: {len(items)} open item(s)"))
         for item in items[:10]:
-            reply.blocks.extend(item_reply(item).blocks)
+            reply.blocks.extend(item_reply(bot.policy, item).blocks)
     return reply

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 
@@ -27,6 +27,8 @@ class Incoming:
     value: str = ""  # its value
     direct: bool = True
     reviewer: bool = False  # set by an adapter for requests from the configured review channel
+    event_id: str = ""  # the platform's id for the event: a retried event is answered once
+    from_bot: bool = False  # our own message, echoed back by the platform: ignored
 
     def __repr__(self) -> str:  # never show the text: it may be a draft
         return f"Incoming({self.platform}, {self.user.id}, {self.kind}, action={self.action!r})"
@@ -130,8 +132,6 @@ _BLOCK_TYPES = {cls.__name__: cls for cls in (Text, VerdictBlock, Choices, Field
 
 def reply_to_dict(reply: Reply) -> dict:
     """A JSON-safe form of a reply (for an inbox or a queue)."""
-    from dataclasses import asdict
-
     return {"blocks": [{"type": type(b).__name__, **asdict(b)} for b in reply.blocks]}
 
 

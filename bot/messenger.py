@@ -8,22 +8,15 @@ opens a conversation: the console chat uses it.
 from __future__ import annotations
 
 import time
-from typing import Protocol
 
 from bot.messages import Reply, reply_from_dict, reply_to_dict
+from bot.reviews import item_reply
+from bot.services import Messenger, Unreachable
 from bot.store import Store
+from policy import Policy
 
 REVIEWERS_INBOX = "reviewers"
-
-
-class Unreachable(Exception):
-    """The user blocked the bot or left the workspace: mark them and stop trying."""
-
-
-class Messenger(Protocol):
-    async def send(self, user_id: str, reply: Reply) -> None: ...
-
-    async def send_reviewers(self, reply: Reply, review_id: int | None = None) -> None: ...
+__all__ = ["REVIEWERS_INBOX", "InboxMessenger", "Messenger", "RoutingMessenger", "Unreachable"]
 
 
 class InboxMessenger:
@@ -42,15 +35,14 @@ class InboxMessenger:
             else:
                 await self.store.put_inbox(user_id, {"review": review_id}, time.time())
 
-    async def take(self, user_id: str) -> list[Reply]:
-        from bot.reviews import item_reply  # the item as it is now (decided or purged, maybe)
-
+    async def take(self, user_id: str, policy: Policy) -> list[Reply]:
+        """The messages waiting for a user; a review item is shown as it is now (decided, purged)."""
         replies = []
         for payload in await self.store.take_inbox(user_id):
             if "review" in payload:
                 item = await self.store.get_review(int(payload["review"]))
                 if item is not None:
-                    replies.append(item_reply(item))
+                    replies.append(item_reply(policy, item))
             else:
                 replies.append(reply_from_dict(payload))
         return replies

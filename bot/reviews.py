@@ -7,14 +7,34 @@ import logging
 from datetime import UTC, datetime
 
 from bot import texts
-from bot.core import Bot, Turn, choice
+from bot.drafts import draft_of
 from bot.messages import Choices, Fields, Reply, Text
+from bot.payloads import Awaiting, Decision, encode
+from bot.services import Services
 from bot.store import DECISIONS, OPEN, ReviewItem
+from bot.turn import Turn, choice
+from policy import Policy
 
 log = logging.getLogger("policybot")
+ASKS_FOR_COMMENT = ("send_back", "overturn")
+SKIP_WORDS = ("skip", "no", "none", "-")
 
 
-def item_reply(item: ReviewItem) -> Reply:
+def findings_of(policy: Policy, item: ReviewItem) -> str:
+    """What each rule behind the verdict says, with its section, instead of the rule ids."""
+    rows = {row.id: row for row in policy.rows}
+    lines = []
+    for rule in dict.fromkeys(item.rules):
+        row = rows.get(rule)
+        if row is None:
+            lines.append(f"• {rule}")
+        else:
+            section = policy.sections.get(row.section)
+            lines.append(f"• {row.message} ({section.title if section else row.section})")
+    return "\n".join(lines) or "none"
+
+
+def item_reply(policy: Policy, item: ReviewItem) -> Reply:
     title = "Draft for pre-approval" if item.kind == "draft" else "Appeal of a verdict"
     created = datetime.fromtimestamp(item.created_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
     fields = [
@@ -22,7 +42,7 @@ def item_reply(item: ReviewItem) -> Reply:
         ("From", item.author_name or item.author_id),
         ("Checked as", f"{item.account} account, {'on duty' if item.on_duty else 'off duty'}"),
         ("Verdict", item.verdict),
-        ("Rules", ", ".join(item.rules) or "none"),
+        ("Findings", findings_of(policy, item)),
         ("Sent", created),
     ]
     if item.reason:
@@ -37,101 +57,136 @@ def item_reply(item: ReviewItem) -> Reply:
         if item.kind == "draft"
         else (("Uphold the verdict", "uphold"), ("Overturn", "overturn"))
     )
-    reply.add(
-        Choices(
-            tuple(
-                choice(label, "review.decide", {"id": item.id, "d": decision}, "primary" if n == 0 else "default")
-                for n, (label, decision) in enumerate(decisions)
-            )
-        )
+    buttons = tuple(
+        choice(label, "review.decide", Decision(item.id, decision), "primary" if n == 0 else "default")
+        for n, (label, decision) in enumerate(decisions)
     )
-    return reply
+    return reply.add(Choices(buttons))
 
 
-async def notify_reviewers(bot: Bot, review_id: int) -> None:
-    item = await bot.store.get_review(review_id)
+async def notify_reviewers(services: Services, review_id: int) -> None:
+    item = await services.store.get_review(review_id)
     if item is not None:
-        await bot.messenger.send_reviewers(item_reply(item), review_id)
+        await services.messenger.send_reviewers(item_reply(services.policy, item), review_id)
+
+
+async def send_for_review(turn: Turn) -> Reply:
+    return await _create_review(turn, "draft")
+
+
+async def appeal(turn: Turn) -> Reply:
+    return await _create_review(turn, "appeal")
+
+
+async def _create_review(turn: Turn, kind: str) -> Reply:
+    text, context, _ = draft_of(turn)
+    services = turn.services
+    assessment = services.policy.check(text, context.account, context.on_duty)
+    now = services.clock()
+    review_id = await services.store.create_review(
+        kind=kind,
+        author_id=turn.user.id,
+        author_name=turn.user.name or turn.incoming.user.name,
+        draft=text,
+        account=context.account,
+        on_duty=context.on_duty,
+        verdict=assessment.verdict.label,
+        rules=[f.rule for f in assessment.findings],
+        created_at=now,
+        purge_after=now + services.settings.retention_days * 86400,
+    )
+    log.info("review created id=%s kind=%s user=%s verdict=%s", review_id, kind, turn.user.id, assessment.verdict.label)
+    if kind == "draft":
+        await notify_reviewers(services, review_id)
+        return Reply([Text(texts.SENT_FOR_REVIEW.format(id=review_id, days=services.settings.retention_days))])
+    turn.user.awaiting = encode(Awaiting("appeal_reason", review_id))
+    await turn.save_user()
+    return Reply([Text(texts.APPEAL_ASK_REASON.format(id=review_id))])
+
+
+async def appeal_reason(turn: Turn, awaiting: Awaiting) -> Reply:
+    reason = turn.incoming.text.strip()
+    if reason.lower() not in SKIP_WORDS:
+        await turn.services.store.set_review_reason(awaiting.review, turn.user.id, reason[:2000])
+    await notify_reviewers(turn.services, awaiting.review)
+    return Reply([Text(texts.APPEAL_SENT.format(id=awaiting.review))])
 
 
 async def queue(turn: Turn) -> Reply:
     if not turn.is_reviewer:
         return Reply([Text(texts.NOT_A_REVIEWER)])
-    items = await turn.bot.store.list_reviews(OPEN)
+    items = await turn.services.store.list_reviews(OPEN)
     if not items:
         return Reply([Text(texts.QUEUE_EMPTY)])
     reply = Reply([Text(f"{len(items)} open item(s):")])
     for item in items:
-        reply.blocks.extend(item_reply(item).blocks)
+        reply.blocks.extend(item_reply(turn.services.policy, item).blocks)
     return reply
 
 
 async def decide(turn: Turn) -> Reply:
     if not turn.is_reviewer:
         return Reply([Text(texts.NOT_A_REVIEWER)])
-    payload = turn.payload()
-    decision = str(payload.get("d", ""))
-    try:
-        review_id = int(payload.get("id", 0))
-    except (TypeError, ValueError):
-        review_id = 0
-    item = await turn.bot.store.get_review(review_id)
-    if item is None or decision not in DECISIONS:
-        return Reply([Text(texts.NO_SUCH_ITEM.format(id=review_id))])
+    picked = turn.payload(Decision)
+    item = await turn.services.store.get_review(picked.review)
+    if item is None or picked.decision not in DECISIONS:
+        return Reply([Text(texts.NO_SUCH_ITEM.format(id=picked.review))])
     if item.status != OPEN:
         return _already(item)
-    if decision == "send_back":
-        turn.user.awaiting = json.dumps({"kind": "review_comment", "id": review_id, "d": decision})
-        await turn.bot.store.save_user(turn.user)
-        return Reply([Text(texts.ASK_COMMENT.format(id=review_id))])
-    return await apply_decision(turn, item, decision, "")
+    if picked.decision in ASKS_FOR_COMMENT:
+        turn.user.awaiting = encode(Awaiting("review_comment", item.id, picked.decision))
+        await turn.save_user()
+        skip = choice(texts.SKIP_COMMENT, "review.skip_comment", picked)
+        return Reply([Text(texts.ASK_COMMENT.format(id=item.id)), Choices((skip,))])
+    return await apply_decision(turn, item, picked.decision, "")
 
 
-async def comment(turn: Turn) -> Reply:
-    waiting = json.loads(turn.user.awaiting or "{}")
+async def skip_comment(turn: Turn) -> Reply:
+    if not turn.is_reviewer:
+        return Reply([Text(texts.NOT_A_REVIEWER)])
+    picked = turn.payload(Decision)
     turn.user.awaiting = None
-    await turn.bot.store.save_user(turn.user)
-    item = await turn.bot.store.get_review(int(waiting.get("id", 0)))
-    if item is None:
-        return Reply([Text(texts.NO_SUCH_ITEM.format(id=waiting.get("id")))])
-    return await apply_decision(turn, item, waiting.get("d", "send_back"), turn.incoming.text.strip()[:2000])
+    await turn.save_user()
+    item = await turn.services.store.get_review(picked.review)
+    if item is None or picked.decision not in DECISIONS:
+        return Reply([Text(texts.NO_SUCH_ITEM.format(id=picked.review))])
+    return await apply_decision(turn, item, picked.decision, "")
+
+
+async def comment(turn: Turn, awaiting: Awaiting) -> Reply:
+    item = await turn.services.store.get_review(awaiting.review)
+    if item is None or awaiting.decision not in DECISIONS:
+        return Reply([Text(texts.NO_SUCH_ITEM.format(id=awaiting.review))])
+    note = turn.incoming.text.strip()
+    note = "" if note.lower() in SKIP_WORDS else note[:2000]
+    return await apply_decision(turn, item, awaiting.decision, note)
 
 
 async def apply_decision(turn: Turn, item: ReviewItem, decision: str, note: str) -> Reply:
+    services = turn.services
     status = DECISIONS[decision]
-    keep = turn.bot.settings.keep_decided or status == "overturned"  # kept until exported as an example
-    decided = await turn.bot.store.decide_review(item.id, status, turn.user.id, note, turn.bot.clock(), keep)
+    keep = services.settings.keep_decided or status == "overturned"  # kept until exported as an example
+    decided = await services.store.decide_review(item.id, status, turn.user.id, note, services.clock(), keep)
     if not decided:
-        fresh = await turn.bot.store.get_review(item.id)
+        fresh = await services.store.get_review(item.id)
         return _already(fresh or item)
     log.info("review decided id=%s status=%s by=%s", item.id, status, turn.user.id)
     comment_part = f" Comment: {note}" if note else ""
     outcome = texts.OUTCOMES[status].format(id=item.id, comment=note or "no comment", comment_part=comment_part)
-    await turn.bot.messenger.send(item.author_id, Reply([Text(outcome)]))
+    await services.messenger.send(item.author_id, Reply([Text(outcome)]))
     return Reply([Text(texts.DECIDED.format(id=item.id, status=texts.STATUS_WORDS[status]))])
 
 
 def _already(item: ReviewItem) -> Reply:
-    return Reply(
-        [
-            Text(
-                texts.ALREADY_DECIDED.format(
-                    id=item.id,
-                    status=texts.STATUS_WORDS.get(item.status, item.status),
-                    who=item.decided_by or "someone",
-                )
-            )
-        ]
-    )
+    status = texts.STATUS_WORDS.get(item.status, item.status)
+    return Reply([Text(texts.ALREADY_DECIDED.format(id=item.id, status=status, who=item.decided_by or "someone"))])
 
 
-async def export_examples(bot: Bot) -> str:
+async def export_examples(services: Services) -> str:
     """Overturned appeals as JSON lines for an overlay pack's `examples/`, labelled with no
     signals (the reviewers found nothing wrong); each carries a note with what the check found.
     Review each line before you train on it."""
-    import json
-
-    items = [i for i in await bot.store.list_reviews("overturned") if i.kind == "appeal" and i.draft]
+    items = [i for i in await services.store.list_reviews("overturned") if i.kind == "appeal" and i.draft]
     lines = [
         json.dumps(
             {
@@ -145,9 +200,14 @@ async def export_examples(bot: Bot) -> str:
         for item in items
     ]
     if items:
-        await bot.store.mark_exported([i.id for i in items])
+        await services.store.mark_exported([i.id for i in items])
     return "".join(line + "\n" for line in lines)
 
 
-ACTIONS = {"review.decide": decide}
-AWAITING = {"review_comment": comment}
+ACTIONS = {
+    "review.decide": decide,
+    "review.skip_comment": skip_comment,
+    "draft.review": send_for_review,
+    "draft.appeal": appeal,
+}
+AWAITING = {"appeal_reason": appeal_reason, "review_comment": comment}

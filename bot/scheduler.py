@@ -25,12 +25,14 @@ from zoneinfo import ZoneInfo
 
 import holidays as holiday_data
 
+from bot import texts
 from bot.config import Setting, positive_int
-from bot.core import Bot, choice
 from bot.messages import Choices, Reply, Text
-from bot.messenger import Unreachable
+from bot.payloads import SettingChoice
 from bot.quiz import pick_questions, question_reply
+from bot.services import Services, Unreachable
 from bot.store import QuizSession, StoreError, UserRecord
+from bot.turn import choice
 
 log = logging.getLogger("policybot.scheduler")
 DAY = 86400.0
@@ -86,19 +88,25 @@ def is_working_day(day: date, spec: str) -> bool:
 
 
 def window(day: date, zone: ZoneInfo, hours: tuple[int, int]) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, clock_time(hours[0]), zone)
-    end = (
-        datetime.combine(day, clock_time(0), zone) + timedelta(days=1)
-        if hours[1] >= 24
-        else (datetime.combine(day, clock_time(hours[1]), zone))
-    )
-    return start, end
+    """The working window that starts on `day`; hours are minutes after midnight, and an end
+    at or before the start is the next morning (a night shift)."""
+    midnight = datetime.combine(day, clock_time(0), zone)
+    start_minute, end_minute = hours
+    end_day = day + timedelta(days=1) if end_minute <= start_minute or end_minute >= 24 * 60 else day
+    start = datetime.combine(day, clock_time(start_minute // 60, start_minute % 60), zone)
+    end = datetime.combine(end_day, clock_time((end_minute // 60) % 24, end_minute % 60), zone)
+    return (start, end) if end > midnight else (start, start)
 
 
 def in_working_hours(moment: float, zone_name: str, hours: tuple[int, int], spec: str) -> bool:
-    local = datetime.fromtimestamp(moment, ZoneInfo(zone_name))
-    start, end = window(local.date(), ZoneInfo(zone_name), hours)
-    return is_working_day(local.date(), spec) and start.timestamp() <= moment < end.timestamp()
+    """Inside a window that started today or (a night shift) yesterday, on a working day."""
+    zone = ZoneInfo(zone_name)
+    local = datetime.fromtimestamp(moment, zone).date()
+    for day in (local, local - timedelta(days=1)):
+        start, end = window(day, zone, hours)
+        if is_working_day(day, spec) and start.timestamp() <= moment < end.timestamp():
+            return True
+    return False
 
 
 def next_slot(after: float, zone_name: str, hours: tuple[int, int], spec: str, rng: random.Random) -> float:
@@ -120,7 +128,7 @@ def next_slot(after: float, zone_name: str, hours: tuple[int, int], spec: str, r
 
 @dataclass
 class Scheduler:
-    bot: Bot
+    services: Services
     settings: ScheduleSettings = field(default_factory=ScheduleSettings)
     clock: Callable[[], float] = time.time
     rng: random.Random = field(default_factory=random.Random)
@@ -130,7 +138,7 @@ class Scheduler:
         self._gate = asyncio.Semaphore(self.settings.concurrency)
 
     def user_zone(self, user: UserRecord) -> tuple[str, tuple[int, int]]:
-        defaults = self.bot.settings
+        defaults = self.services.settings
         zone = user.timezone or defaults.timezone
         hours = (user.work_start, user.work_end) if user.work_start is not None else defaults.work_hours
         return zone, hours
@@ -148,9 +156,10 @@ class Scheduler:
         """Give a first time to users who have none (new users, or after a settings change)."""
         now, planned = self.clock(), 0
         for job in ("nudge", "reminder"):
-            for user in await self.bot.store.users_to_plan(job):
+            for user in await self.services.store.users_to_plan(job):
                 first = now + (1 * 3600 if job == "nudge" else self.settings.reminder_every_days * DAY)
-                await self.bot.store.set_job_time(job, user.id, self.plan_for(job, user, first), only_if_unset=True)
+                when = self.plan_for(job, user, first)
+                await self.services.store.set_job_time(job, user.id, when, only_if_unset=True)
                 planned += 1
         return planned
 
@@ -159,7 +168,7 @@ class Scheduler:
         sent = 0
         for job in ("nudge", "reminder"):
             while True:
-                claimed = await self.bot.store.claim_due(
+                claimed = await self.services.store.claim_due(
                     job, self.clock(), self.settings.claim_lease_seconds, self.settings.batch
                 )
                 if not claimed:
@@ -173,7 +182,7 @@ class Scheduler:
 
     async def deliver(self, job: str, user: UserRecord) -> bool:
         """Send one claimed job, then plan the next; on failure release it for a retry."""
-        store, now = self.bot.store, self.clock()
+        store, now = self.services.store, self.clock()
         every = self.settings.nudge_every_days if job == "nudge" else self.settings.reminder_every_days
         zone, hours = self.user_zone(user)
         snoozed = job == "nudge" and user.snooze_until and user.snooze_until > now
@@ -189,7 +198,7 @@ class Scheduler:
                 reply, session = await self.nudge(user)
             else:
                 reply = self.reminder()
-            await self.bot.messenger.send(user.id, reply)
+            await self.services.messenger.send(user.id, reply)
         except Unreachable:
             log.info("user unreachable, marked: user=%s", user.id)
             await store.finish_job(job, user.id, None, None, unreachable=True)
@@ -206,26 +215,23 @@ class Scheduler:
         return True
 
     async def nudge(self, user: UserRecord) -> tuple[Reply, QuizSession]:
-        questions = await pick_questions(self.bot, user.id, 1)
+        questions = await pick_questions(self.services, user.id, 1)
         if not questions:
             raise ValueError("the pack has no quiz questions")
         session = QuizSession(user.id, uuid.uuid4().hex[:12], [questions[0].id], 0, 0, self.clock())
-        await self.bot.store.start_quiz_session(session)
-        reply = question_reply(self.bot, session)
-        reply.blocks.insert(0, Text("Time for a one-question policy refresher:"))
+        await self.services.store.start_quiz_session(session)
+        reply = question_reply(self.services.policy, session)
+        reply.blocks.insert(0, Text(texts.NUDGE_INTRO))
         return reply, session
 
     def reminder(self) -> Reply:
         return Reply(
             [
-                Text(
-                    "Does your social-media profile carry a personal-views disclaimer? If it names your job, "
-                    f"it should, for example: _{self.bot.policy.disclaimer}_"
-                ),
+                Text(texts.REMINDER.format(disclaimer=self.services.policy.disclaimer)),
                 Choices(
                     (
-                        choice("Yes, it does", "reminder.ok", {}),
-                        choice("Stop these reminders", "settings.set", {"reminders": False}),
+                        choice(texts.REMINDER_YES, "reminder.ok", None),
+                        choice(texts.REMINDER_STOP, "settings.set", SettingChoice("reminders", "off")),
                     )
                 ),
             ]

@@ -27,8 +27,9 @@ async def store(tmp_path):
 
 @pytest.fixture
 async def bot(policy, store):
-    from bot.core import Bot, BotSettings
+    from bot.core import Bot
     from bot.messenger import InboxMessenger
+    from bot.services import BotSettings
 
     return Bot(policy, store, InboxMessenger(store, ("test:rita",)), BotSettings(reviewers=("test:rita",)))
 

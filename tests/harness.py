@@ -34,7 +34,7 @@ class Person:
 
     async def inbox(self) -> list[Reply]:
         assert isinstance(self.bot.messenger, InboxMessenger)
-        return await self.bot.messenger.take(self.user.id)
+        return await self.bot.messenger.take(self.user.id, self.bot.policy)
 
 
 def text_of(reply: Reply) -> str:

@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 from bot.answers import ask_intent
-from bot.core import Turn
 from bot.intent import parse_command, understand
 from bot.messages import Incoming, VerdictBlock
+from bot.turn import Turn
 from tests.harness import text_of
 
 DATA = Path(__file__).parent / "data"
@@ -53,7 +53,7 @@ async def test_a_policy_prefix_on_a_long_question_answers_it(alice):
 async def test_the_two_buttons_route_the_same_text_either_way(alice):
     user = await alice.bot.store.get_user(alice.user.id)
     incoming = Incoming("test", alice.user, alice.user.id, "message", text="")
-    offered = ask_intent(Turn(alice.bot, incoming, user), "Can I post a photo of the new fire truck?")
+    offered = await ask_intent(Turn(alice.bot, incoming, user), "Can I post a photo of the new fire truck?")
     as_question = await alice.click(offered, "Answer it as a question")
     assert "From *" in text_of(as_question)
     as_draft = await alice.click(offered, "Check this as a post")
@@ -73,7 +73,7 @@ def test_commands_take_exact_words_only():
 
 def test_intent_on_200_labelled_messages(bot):
     labelled = cases("intent_eval.jsonl")
-    classifier = bot.intents()
+    classifier = bot.intents
     got = [(case["intent"], understand(case["text"], classifier).kind) for case in labelled]
     accuracy = sum(want == kind for want, kind in got) / len(got)
     assert len(labelled) == 200

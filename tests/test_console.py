@@ -64,7 +64,7 @@ def test_restart_between_messages_keeps_settings_quiz_and_queue(tmp_path):
     first = chat(db, ["quiz"], "--user", "alice")
     assert "Question 1 of 3" in first.stdout
     second = chat(db, ["settings"], "--user", "alice")
-    assert "Europe/London" in second.stdout and "Account: official" in second.stdout
+    assert "Europe/London" in second.stdout and "checked as: official account" in second.stdout
     with sqlite3.connect(db) as connection:
         assert connection.execute("select position from quiz_sessions").fetchone() == (0,)
     chat(db, ["official: We will close the pool early today due to storms.", "1"], "--user", "alice")

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core import Bot, BotSettings
+from bot.core import Bot
 from bot.messages import Reply
 from bot.messenger import Unreachable
 from bot.scheduler import Scheduler, ScheduleSettings, in_working_hours, next_slot
+from bot.services import BotSettings
 from bot.store import Store
 from tests.conftest import fresh_postgres_database
 
@@ -60,7 +61,7 @@ class Clock:
 def test_slots_fall_inside_working_hours_on_working_days_and_are_spread():
     rng = random.Random(1)
     friday_evening = at("2026-03-06T18:00:00")
-    slots = [next_slot(friday_evening, NY, (9, 17), "US", rng) for _ in range(200)]
+    slots = [next_slot(friday_evening, NY, (540, 1020), "US", rng) for _ in range(200)]
     for slot in slots:
         moment = local(slot)
         assert moment.date().isoformat() == "2026-03-09" and 9 <= moment.hour < 17  # Monday, not the weekend
@@ -69,9 +70,9 @@ def test_slots_fall_inside_working_hours_on_working_days_and_are_spread():
 
 def test_holidays_are_skipped():
     july_third_evening = at("2026-07-02T20:00:00")  # July 3 2026 is the observed Independence Day
-    slot = local(next_slot(july_third_evening, NY, (9, 17), "US", random.Random(2)))
+    slot = local(next_slot(july_third_evening, NY, (540, 1020), "US", random.Random(2)))
     assert slot.date().isoformat() == "2026-07-06"
-    without = local(next_slot(july_third_evening, NY, (9, 17), "", random.Random(2)))
+    without = local(next_slot(july_third_evening, NY, (540, 1020), "", random.Random(2)))
     assert without.date().isoformat() == "2026-07-03"
 
 
@@ -79,12 +80,12 @@ def test_dst_changes_keep_slots_in_local_working_hours():
     rng = random.Random(3)
     for start in ("2026-03-06T18:00:00", "2026-10-30T18:00:00"):  # before spring-forward and fall-back weekends
         for _ in range(50):
-            slot = next_slot(at(start), NY, (9, 17), "", rng)
-            assert 9 <= local(slot).hour < 17 and in_working_hours(slot, NY, (9, 17), "")
+            slot = next_slot(at(start), NY, (540, 1020), "", rng)
+            assert 9 <= local(slot).hour < 17 and in_working_hours(slot, NY, (540, 1020), "")
 
 
 def test_each_users_own_time_zone_is_used():
-    slot = next_slot(at("2026-03-09T00:00:00", "Asia/Tokyo"), "Asia/Tokyo", (8, 12), "", random.Random(4))
+    slot = next_slot(at("2026-03-09T00:00:00", "Asia/Tokyo"), "Asia/Tokyo", (480, 720), "", random.Random(4))
     assert 8 <= local(slot, "Asia/Tokyo").hour < 12
 
 
@@ -123,7 +124,7 @@ async def test_nudges_only_inside_hours_never_weekends_snoozed_or_opted_out(poli
     times = {u.id: u.next_nudge_at for u in await store.all_users()}
     assert times["test:optout"] is None
     for user_id in ("test:u0000", "test:u0001", "test:u0002"):
-        assert in_working_hours(times[user_id], NY, (9, 17), "")
+        assert in_working_hours(times[user_id], NY, (540, 1020), "")
     assert local(times["test:snoozed"]).date().isoformat() >= "2026-03-20"
 
     for _ in range(24 * 4 * 4):  # walk the clock through the weekend, 15 minutes at a time
@@ -146,7 +147,7 @@ async def test_nothing_is_sent_at_night_after_an_outage(policy, store):
     await scheduler.run_once()
     assert messenger.sent == []
     user = (await store.all_users())[0]
-    assert in_working_hours(user.next_nudge_at, NY, (9, 17), "")
+    assert in_working_hours(user.next_nudge_at, NY, (540, 1020), "")
 
 
 async def test_unanswered_nudges_are_not_stacked_and_missed_questions_come_first(policy, store):

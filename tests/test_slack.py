@@ -13,8 +13,9 @@ from aiohttp import web
 from adapters.slack.app import SlackAdapter, SlackMessenger, web_client
 from adapters.slack.render import MAX_BLOCKS, to_blocks
 from adapters.slack.server import run_socket_mode, slack_routes
-from bot.core import Bot, BotSettings
+from bot.core import Bot
 from bot.messages import Choice, Choices, Reply, Text
+from bot.services import BotSettings
 from tests.fake_slack import (
     APP_TOKEN,
     BOT_TOKEN,

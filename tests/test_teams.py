@@ -12,8 +12,9 @@ from aiohttp import web
 from adapters.teams.app import TeamsBot, TeamsMessenger, create_adapter, teams_routes
 from adapters.teams.render import CARD_LIMIT, to_card
 from adapters.teams.settings import BotFrameworkConfig
-from bot.core import Bot, BotSettings
+from bot.core import Bot
 from bot.messages import Choice, Choices, Fields, Reply, Text
+from bot.services import BotSettings
 from tests.fake_teams import TENANT, FakeConnector, activity, submit
 from tests.localhost import start_app, start_serve
 
@@ -40,9 +41,8 @@ class Running:
 async def start_teams(policy, store, config: BotFrameworkConfig):
     fake = await FakeConnector().start()
     adapter = create_adapter(config)
-    messenger = TeamsMessenger(adapter, None, config.APP_ID, "", (RITA,))
+    messenger = TeamsMessenger(adapter, store, config.APP_ID, "", (RITA,))
     bot = Bot(policy, store, messenger, BotSettings(reviewers=(RITA,)))
-    messenger.bot = bot
     app = web.Application()
     app.add_routes(teams_routes(adapter, TeamsBot(bot)))
     runner, port = await start_app(app)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -24,7 +23,7 @@ from adapters.tasks import TaskTracker
 from bot.core import Bot
 from bot.home import home_reply
 from bot.messages import Incoming, Reply, User
-from bot.messenger import Unreachable
+from bot.services import Unreachable
 
 log = logging.getLogger("policybot.slack")
 GONE = {
@@ -83,6 +82,7 @@ class SlackAdapter:
     def __init__(self, bot: Bot, client: AsyncWebClient, signing_secret: str | None, review_channel: str = "") -> None:
         self.bot, self.client, self.review_channel = bot, client, review_channel
         self.tasks = TaskTracker()
+        self.zones_asked: set[str] = set()  # users whose time zone was asked of Slack in this process
         self.app = AsyncApp(
             client=client,
             signing_secret=signing_secret or "socket-mode",
@@ -96,22 +96,24 @@ class SlackAdapter:
 
     # events --------------------------------------------------------------------------------
     async def on_message(self, body: dict, event: dict) -> None:
-        if event.get("bot_id") or event.get("subtype") or event.get("channel_type") != "im":
-            return  # the bot's own messages, edits, joins and other subtypes
-        if not await self.first_time(body):
-            return
+        if event.get("subtype") or event.get("channel_type") != "im":
+            return  # edits, joins and other subtypes; channels other than the DM
         user = slack_user(body.get("team_id", ""), event.get("user", ""))
-        incoming = Incoming("slack", user, event["channel"], "message", text=event.get("text", ""))
+        incoming = Incoming(
+            "slack",
+            user,
+            event["channel"],
+            "message",
+            text=event.get("text", ""),
+            event_id=body.get("event_id", ""),
+            from_bot=bool(event.get("bot_id")),
+        )
         self.tasks.start(self.answer(incoming, channel=event["channel"]), "slack-message")
 
     async def on_home_opened(self, body: dict, event: dict) -> None:
-        if event.get("tab", "home") != "home" or not await self.first_time(body):
+        if event.get("tab", "home") != "home" or not await self.bot.first_time("slack", body.get("event_id", "")):
             return
         self.tasks.start(self.publish_home(body.get("team_id", ""), event["user"]), "slack-home")
-
-    async def first_time(self, body: dict) -> bool:
-        event_id = body.get("event_id")
-        return not event_id or await self.bot.store.first_time(f"slack:{event_id}", time.time())
 
     # commands and actions ------------------------------------------------------------------
     async def on_command(self, ack, body: dict, respond) -> None:
@@ -141,19 +143,23 @@ class SlackAdapter:
     # work after the ack --------------------------------------------------------------------
     async def answer(self, incoming: Incoming, channel: str) -> None:
         reply = await self.bot.handle(incoming)
+        if reply is None:
+            return
         await self.client.chat_postMessage(channel=channel, **message(reply))
-        record = await self.bot.store.get_user(incoming.user.id)
-        if record.timezone is None:  # nudges go out in the user's own working hours
-            member = incoming.user.id.rsplit(":", 1)[-1]
-            info = await self.client.users_info(user=member)
+        if incoming.user.id not in self.zones_asked:  # nudges go out in the user's own working hours
+            self.zones_asked.add(incoming.user.id)
+            info = await self.client.users_info(user=incoming.user.id.rsplit(":", 1)[-1])
             await self.bot.learn_timezone(incoming.user.id, (info.get("user") or {}).get("tz"))
 
     async def answer_by(self, incoming: Incoming, respond) -> None:
         reply = await self.bot.handle(incoming)
-        await respond(response_type="ephemeral", replace_original=False, **message(reply))
+        if reply is not None:
+            await respond(response_type="ephemeral", replace_original=False, **message(reply))
 
     async def answer_action(self, incoming: Incoming, body: dict, action: dict, respond) -> None:
         reply = await self.bot.handle(incoming)
+        if reply is None:
+            return
         if body.get("view", {}).get("type") == "home" or not body.get("response_url"):
             await SlackMessenger(self.client, "", ()).send(incoming.user.id, reply)
             await self.publish_home(incoming.user.tenant, body["user"]["id"])

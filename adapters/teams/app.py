@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 import jwt
 from aiohttp import web
@@ -20,7 +21,8 @@ from adapters.teams.render import settled, to_card
 from bot.core import Bot
 from bot.home import home_reply
 from bot.messages import Incoming, Reply, User
-from bot.messenger import Unreachable
+from bot.services import Unreachable
+from bot.store import Store
 
 log = logging.getLogger("policybot.teams")
 GONE_STATUS = {403, 404}
@@ -69,13 +71,10 @@ class TeamsBot(ActivityHandler):
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        if activity.id and not await self.bot.store.first_time(f"teams:{activity.id}", time.time()):
-            return  # a resend of an activity already answered
-        user = teams_user(activity)
+        user = replace(teams_user(activity), timezone=activity.local_timezone or "")
         in_channel = bool(activity.conversation and activity.conversation.conversation_type == "channel")
         if not in_channel:
             await self.remember(turn_context, user.id)
-            await self.bot.learn_timezone(user.id, activity.local_timezone)
         value = activity.value if isinstance(activity.value, dict) else None
         if value and "action" in value:
             incoming = Incoming(
@@ -87,16 +86,25 @@ class TeamsBot(ActivityHandler):
                 value=str(value.get("value", "")),
                 direct=not in_channel,
                 reviewer=in_channel and activity.conversation.id == self.review_channel,
+                event_id=activity.id or "",
             )
             reply = await self.bot.handle(incoming)
-            await self.settle(turn_context, value, user)
+            if reply is not None:
+                await self.settle(turn_context, value, user)
         else:
             text = TurnContext.remove_recipient_mention(activity) if activity.entities else activity.text
             incoming = Incoming(
-                "teams", user, activity.conversation.id, "message", text=(text or "").strip(), direct=not in_channel
+                "teams",
+                user,
+                activity.conversation.id,
+                "message",
+                text=(text or "").strip(),
+                direct=not in_channel,
+                event_id=activity.id or "",
             )
             reply = await self.bot.handle(incoming)
-        await turn_context.send_activity(card_activity(reply))
+        if reply is not None:
+            await turn_context.send_activity(card_activity(reply))
 
     async def settle(self, turn_context: TurnContext, value: dict, user: User) -> None:
         """Replace the card whose button was used, so a stale button cannot be used again."""
@@ -119,19 +127,19 @@ class TeamsMessenger:
     def __init__(
         self,
         adapter: CloudAdapter,
-        bot: Bot | None,
+        store: Store,
         app_id: str,
         review_channel: str = "",
         reviewers: tuple[str, ...] = (),
     ) -> None:
-        self.adapter, self.bot, self.app_id = adapter, bot, app_id
+        self.adapter, self.store, self.app_id = adapter, store, app_id
         self.review_channel, self.reviewers = review_channel, reviewers
 
     async def send(self, user_id: str, reply: Reply) -> None:
         await self._send_to(user_id, reply)
 
     async def _send_to(self, key: str, reply: Reply) -> None:
-        stored = await self.bot.store.get_conversation(key, "teams")
+        stored = await self.store.get_conversation(key, "teams")
         if stored is None:
             raise Unreachable(key)
         reference = ConversationReference().deserialize(stored)

@@ -8,6 +8,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from bot.cli.common import fail
+
 MANIFEST_DIR = Path(__file__).resolve().parents[2] / "deploy" / "teams"
 ICON_SIZES = {"color.png": 192, "outline.png": 32}  # what Teams requires
 
@@ -76,3 +78,11 @@ def _png(size: int, pixel) -> bytes:
 
     header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+
+
+def package_command(app_id: str, out: Path, source: Path | None) -> None:
+    """`policybot teams package`."""
+    try:
+        print(f"wrote {build_package(app_id, out, source or MANIFEST_DIR)}")
+    except (OSError, ValueError) as error:
+        fail(error)

@@ -10,42 +10,40 @@ from pathlib import Path
 
 import click
 
+from bot.cli.common import load_policy, pack_option
 from bot.intent import understand
-from policy import ModelError, PackError, Policy
+from policy import ModelError, PackError
 from policy.encoder import EncoderSpec, shared_encoder
 from policy.intent import MODEL_FILE, TRAINING_FILE, IntentClassifier, features, fit, read_training
 
 
-def lookup_command(policy_loader, pack_option):
-    @click.command()
-    @click.argument("topic")
-    @click.option("--json", "as_json", is_flag=True, help="Print the ranked sections as JSON.")
-    @pack_option
-    def lookup(topic, as_json, pack) -> None:
-        """Look a policy topic or question up: the best passage and section, then the next best.
-        Exit 1 when nothing matches, with or without --json."""
-        policy: Policy = policy_loader(pack, need_model=False)
-        try:
-            hits = policy.lookup(topic)
-        except ModelError as error:
-            raise click.ClickException(str(error)) from None
-        if as_json:
-            rows = [
-                {"id": h.section.id, "title": h.section.title, "score": round(h.score, 4), "passage": h.passage}
-                for h in hits
-            ]
-            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        elif hits:
-            best = hits[0].section
-            click.echo(click.style(best.title, bold=True) + f"  [{best.id}]\n\n> {hits[0].passage}\n\n{best.body}")
-            if len(hits) > 1:
-                click.echo("\nSee also: " + "; ".join(f"{h.section.title} [{h.section.id}]" for h in hits[1:]))
-        else:
-            click.echo(f"No section matches {topic!r}. Sections: " + ", ".join(policy.sections), err=True)
-        if not hits:
-            sys.exit(1)
-
-    return lookup
+@click.command()
+@click.argument("topic")
+@click.option("--json", "as_json", is_flag=True, help="Print the ranked sections as JSON.")
+@pack_option
+def lookup(topic, as_json, pack) -> None:
+    """Look a policy topic or question up: the best passage and section, then the next best.
+    Exit 1 when nothing matches, with or without --json."""
+    policy = load_policy(pack, need_model=False)
+    try:
+        hits = policy.lookup(topic)
+    except ModelError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        rows = [
+            {"id": h.section.id, "title": h.section.title, "score": round(h.score, 4), "passage": h.passage}
+            for h in hits
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif hits:
+        best = hits[0].section
+        click.echo(click.style(best.title, bold=True) + f"  [{best.id}]\n\n> {hits[0].passage}\n\n{best.body}")
+        if len(hits) > 1:
+            click.echo("\nSee also: " + "; ".join(f"{h.section.title} [{h.section.id}]" for h in hits[1:]))
+    else:
+        click.echo(f"No section matches {topic!r}. Sections: " + ", ".join(policy.sections), err=True)
+    if not hits:
+        sys.exit(1)
 
 
 @click.group()

@@ -1,0 +1,78 @@
+"""What a dialog may use: the `Services` protocol, and the small parts it is made of.
+
+Dialogs get a `Turn` over `Services`, never the `Bot` itself, so they cannot reach into the
+pipeline and no dialog module imports the core.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot.llm import Assistant
+from bot.messages import Reply
+from bot.store import Store
+from policy import Policy
+
+
+class Unreachable(Exception):
+    """The user blocked the bot or left the workspace: mark them and stop trying."""
+
+
+class Messenger(Protocol):
+    """Proactive messages outside a turn (review outcomes, nudges); each platform has one."""
+
+    async def send(self, user_id: str, reply: Reply) -> None: ...
+
+    async def send_reviewers(self, reply: Reply, review_id: int | None = None) -> None: ...
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    reviewers: tuple[str, ...] = ()
+    retention_days: int = 30
+    keep_decided: bool = False
+    quiz_length: int = 3
+    timezone: str = "America/New_York"
+    work_hours: tuple[int, int] = (540, 1020)  # minutes after midnight
+
+    @classmethod
+    def from_values(cls, values: dict[str, Any]) -> BotSettings:
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in values.items() if k in names and v is not None})
+
+
+class DraftCache:
+    """Texts that do not fit in a button value, kept in memory only (never stored) for a while."""
+
+    def __init__(self, ttl: float = 3600, limit: int = 10_000) -> None:
+        self.ttl, self.limit = ttl, limit
+        self._items: dict[str, tuple[float, str]] = {}
+
+    def put(self, text: str, now: float) -> str:
+        if len(self._items) >= self.limit:
+            for key in sorted(self._items, key=lambda k: self._items[k][0])[: self.limit // 10]:
+                del self._items[key]
+        token = f"{random.getrandbits(64):016x}"
+        self._items[token] = (now + self.ttl, text)
+        return token
+
+    def get(self, token: str, now: float) -> str | None:
+        expires, text = self._items.get(token, (0.0, ""))
+        return text if expires > now else None
+
+
+class Services(Protocol):
+    policy: Policy
+    store: Store
+    messenger: Messenger
+    settings: BotSettings
+    drafts: DraftCache
+    assistant: Assistant | None
+    rng: random.Random
+    clock: Callable[[], float]
+
+    @property
+    def reviewers(self) -> set[str]: ...

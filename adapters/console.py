@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import io
 import os
-import re
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TextIO
 
 import click
+from rich.console import Console
+from rich.text import Text as RichText
 
 from bot.app import build_bot, core_settings
 from bot.cli.common import fail
@@ -24,41 +27,54 @@ from bot.core import Bot
 from bot.messages import Choice, Choices, Fields, Incoming, Note, Reply, Text, User, VerdictBlock
 from bot.messenger import REVIEWERS_INBOX, InboxMessenger
 from bot.store import StoreError
+from bot.styled import Span
 
 COLOURS = {"ok": "green", "disclaimer": "cyan", "review": "yellow", "stop": "red"}
 EMOJI = {"ok": "✅", "disclaimer": "📝", "review": "🟡", "stop": "🛑"}
-_MARKUP = re.compile(r"(?<!\w)[*_](\S(?:.*?\S)?)[*_](?!\w)")
+SPAN_STYLES = {"bold": "bold", "italic": "italic", "code": "cyan", "pre": "cyan", "quote": "dim italic"}
+
+
+def rich_text(spans: tuple[Span, ...]) -> RichText:
+    out = RichText()
+    for span in spans:
+        text = span.text
+        if "quote" in span.styles:
+            text = "\n".join(f"│ {line}" for line in text.split("\n"))
+        out.append(text, style=" ".join(SPAN_STYLES[s] for s in sorted(span.styles)) or None)
+    return out
 
 
 def render(reply: Reply, colour: bool) -> tuple[str, list[Choice]]:
-    """Reply -> terminal text, with choices numbered from 1."""
-    style = click.style if colour else (lambda text, **_: text)
-    lines: list[str] = []
+    """Reply -> terminal text (colours and styles with rich), with choices numbered from 1."""
+    parts: list[RichText] = []
     numbered: list[Choice] = []
     for block in reply.blocks:
         if isinstance(block, Text):
-            lines.append(_MARKUP.sub(r"\1", block.text))
+            parts.append(rich_text(block.spans))
         elif isinstance(block, Note):
-            lines.append(style(block.text, dim=True))
+            parts.append(RichText(block.text, style="dim"))
         elif isinstance(block, VerdictBlock):
             headline = f"{EMOJI[block.level]} {block.level.upper()}: {block.summary}"
-            lines.append(style(headline, fg=COLOURS[block.level], bold=True))
+            parts.append(RichText(headline, style=f"bold {COLOURS[block.level]}"))
             for finding in block.findings:
-                lines.append(f"  - [{finding.level}] {finding.section_title}: {finding.message}")
+                parts.append(RichText(f"  - [{finding.level}] {finding.section_title}: {finding.message}"))
                 if finding.highlights:
                     quoted = ", ".join(f'"{h.text}"' for h in finding.highlights[:3])
-                    lines.append(style(f"      found: {quoted}", fg=COLOURS[finding.level]))
+                    parts.append(RichText(f"      found: {quoted}", style=COLOURS[finding.level]))
         elif isinstance(block, Fields):
             if block.title:
-                lines.append(style(block.title, bold=True))
-            lines.extend(f"  {name}: {value}" for name, value in block.fields)
+                parts.append(RichText(block.title, style="bold"))
+            parts.extend(RichText(f"  {name}: {value}") for name, value in block.fields)
         elif isinstance(block, Choices):
             if block.prompt:
-                lines.append(block.prompt)
+                parts.append(RichText(block.prompt))
             for item in block.choices:
                 numbered.append(item)
-                lines.append(f"  [{len(numbered)}] {item.label}")
-    return "\n".join(lines), numbered
+                parts.append(RichText(f"  [{len(numbered)}] {item.label}"))
+    buffer = io.StringIO()
+    terminal = Console(file=buffer, force_terminal=colour, no_color=not colour, width=100_000, highlight=False)
+    terminal.print(RichText("\n").join(parts), soft_wrap=True, end="")
+    return buffer.getvalue(), numbered
 
 
 class ConsoleChat:
@@ -96,13 +112,52 @@ class ConsoleChat:
         self.show(await self.bot.handle(self.incoming(line)))
         await self.deliver_inbox()
 
-    async def run(self, lines) -> None:
+    async def run(self, lines: AsyncIterator[str], paste_window: float = 0.0) -> None:
         await self.deliver_inbox()
-        async for line in lines:
-            if line.strip().lower() in ("quit", "exit", "/quit"):
+        async for message in messages(lines, paste_window):
+            if message.strip().lower() in ("quit", "exit", "/quit"):
                 break
-            if line.strip():
-                await self.say(line.rstrip("\n"))
+            if message.strip():
+                await self.say(message)
+
+
+PASTE_WINDOW = 0.03  # seconds: lines closer together than this were pasted, not typed
+FENCE = '"""'
+
+
+async def messages(lines: AsyncIterator[str], paste_window: float = 0.0) -> AsyncIterator[str]:
+    """Lines -> messages. Lines between two `\"\"\"` lines are one message; with a paste window,
+    so are lines that arrive within it of each other (a paste in a terminal)."""
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    async def pump() -> None:
+        async for line in lines:
+            await queue.put(line.rstrip("\n"))
+        await queue.put(None)
+
+    task = asyncio.create_task(pump())
+    try:
+        while (line := await queue.get()) is not None:
+            parts = [line]
+            if line.strip() == FENCE:
+                parts = []
+                while (line := await queue.get()) is not None and line.strip() != FENCE:
+                    parts.append(line)
+            elif paste_window:
+                while True:
+                    try:
+                        more = await asyncio.wait_for(queue.get(), paste_window)
+                    except TimeoutError:
+                        break
+                    if more is None:
+                        line = None
+                        break
+                    parts.append(more)
+            yield "\n".join(parts)
+            if line is None:
+                return
+    finally:
+        task.cancel()
 
 
 async def terminal_lines(prompt: str):
@@ -135,7 +190,8 @@ def run_chat(database: str | None, user_name: str | None, reviewer: bool, pack: 
             console = ConsoleChat(bot, User(f"console:{name}", name), reviewer, sys.stdout, colour)
             if sys.stdin.isatty():
                 click.echo(f"policybot: checking drafts against the {bot.policy.name} policy. Type help, or quit.")
-            await console.run(terminal_lines("> " if sys.stdin.isatty() else ""))
+            interactive = sys.stdin.isatty()
+            await console.run(terminal_lines("> " if interactive else ""), PASTE_WINDOW if interactive else 0.0)
         finally:
             await bot.store.close()
 

@@ -17,16 +17,16 @@ SETTING_ALIASES = {"tz": "timezone", "zone": "timezone", "hour": "hours", "nudge
 
 async def help_reply(turn: Turn) -> Reply:
     agency = turn.services.policy.meta.get("agency") or "your agency"
-    return Reply([Text(texts.HELP.format(agency=agency, quiz_length=turn.services.settings.quiz_length))])
+    return Reply([Text.of(texts.HELP, agency=agency, quiz_length=turn.services.settings.quiz_length)])
 
 
 async def stop(turn: Turn) -> Reply:
     """Leave the quiz (what the next message answers is already cleared by any command)."""
     session = await turn.services.store.get_quiz_session(turn.user.id)
     if session is None:
-        return Reply([Text(texts.NOTHING_TO_STOP)])
+        return Reply([Text.of(texts.NOTHING_TO_STOP)])
     await turn.services.store.end_quiz_session(turn.user.id, session.session_id)
-    return Reply([Text(texts.STOPPED)])
+    return Reply([Text.of(texts.STOPPED)])
 
 
 def zone_of(turn: Turn) -> str:
@@ -63,7 +63,7 @@ def settings_reply(turn: Turn, saved: str = "") -> Reply:
         ("Quiz nudges", nudges_state(turn)),
         ("Disclaimer reminders", "on" if user.reminders else "off"),
     )
-    reply = Reply([Text(texts.SETTINGS_SAVED.format(what=saved))] if saved else [])
+    reply = Reply([Text.of(texts.SETTINGS_SAVED, what=saved)] if saved else [])
     reply.add(Fields(lines, title="Your settings"))
     buttons = [
         choice("Personal account", "settings.set", SettingChoice("account", "personal")),
@@ -84,7 +84,7 @@ def settings_reply(turn: Turn, saved: str = "") -> Reply:
         ),
     ]
     reply.add(Choices(tuple(buttons)))
-    return reply.add(Text(texts.SETTINGS_HINT))
+    return reply.add(Text.of(texts.SETTINGS_HINT))
 
 
 async def settings(turn: Turn) -> Reply:
@@ -103,11 +103,11 @@ async def change(turn: Turn, name: str, value: str) -> Reply:
     name = SETTING_ALIASES.get(name, name)
     setter = SETTERS.get(name)
     if setter is None:
-        return Reply([Text(texts.SETTINGS_UNKNOWN.format(name=name, known=", ".join(SETTERS)))])
+        return Reply([Text.of(texts.SETTINGS_UNKNOWN, name=name, known=", ".join(SETTERS))])
     try:
         saved = setter(turn, value)
     except ValueError as error:
-        return Reply([Text(texts.SETTINGS_BAD.format(reason=error))])
+        return Reply([Text.of(texts.SETTINGS_BAD, reason=error)])
     if name in ("timezone", "hours", "nudges", "snooze"):
         turn.user.next_nudge_at = None  # the scheduler plans the next nudge afresh
     await turn.save_user()
@@ -177,7 +177,7 @@ SETTERS: dict[str, Callable[[Turn, str], str]] = {
 
 
 async def reminder_ok(turn: Turn) -> Reply:
-    return Reply([Text(texts.REMINDER_THANKS)])
+    return Reply([Text.of(texts.REMINDER_THANKS)])
 
 
 ACTIONS = {"settings.set": set_from_button, "reminder.ok": reminder_ok}

@@ -29,17 +29,17 @@ async def answer_question(turn: Turn, question: str) -> Reply:
     try:
         hits = policy.lookup(question)
     except ModelError as error:
-        return Reply([Text(texts.LOOKUP_UNAVAILABLE.format(reason=error))])
+        return Reply([Text.of(texts.LOOKUP_UNAVAILABLE, reason=error)])
     if not hits:
-        return Reply([Text(texts.QUESTION_NOT_UNDERSTOOD)])
+        return Reply([Text.of(texts.QUESTION_NOT_UNDERSTOOD)])
     best = hits[0]
     log.info("question answered user=%s section=%s", turn.user.id, best.section.id)
     reply = Reply()
     if short := _short_answer(turn, question):
-        reply.add(Text(short))
+        reply.add(short)
     if turn.services.assistant and (written := await turn.services.assistant.answer(question, hits)):
-        reply.add(Text(written.text))
-    reply.add(Text(texts.ANSWER_PASSAGE.format(title=best.section.title, passage=best.passage)))
+        reply.add(Text.of("{answer}", answer=written.text))
+    reply.add(Text.of(texts.ANSWER_PASSAGE, title=best.section.title, passage=best.passage))
     reply.add(Choices((choice(texts.READ_SECTION, "lookup.section", SectionRef(best.section.id), "primary"),)))
     if len(hits) > 1:
         others = tuple(choice(h.section.title, "lookup.section", SectionRef(h.section.id)) for h in hits[1:])
@@ -47,33 +47,33 @@ async def answer_question(turn: Turn, question: str) -> Reply:
     return reply
 
 
-def _short_answer(turn: Turn, question: str) -> str:
+def _short_answer(turn: Turn, question: str) -> Text | None:
     """For "can I <do something>?": what the policy table says about that action, when a row applies."""
     action = _ACTION.match(question)
     if not action:
-        return ""
+        return None
     account, on_duty = user_defaults(turn)
     try:
         assessment = turn.services.policy.check(action.group(1), account or "personal", bool(on_duty))
     except (DraftError, ModelError):
-        return ""
+        return None
     level = assessment.verdict.label
     decisive = [f for f in assessment.findings if f.verdict.label == level and f.band != "possible"]
     if level not in SHORT_ANSWERS or not decisive:
-        return ""
-    return SHORT_ANSWERS[level].format(message=decisive[0].message, section=decisive[0].section.title)
+        return None
+    return Text.of(SHORT_ANSWERS[level], message=decisive[0].message, section=decisive[0].section.title)
 
 
 async def small_talk(turn: Turn, text: str) -> Reply:
     thanks = bool(_THANKS.search(text))
-    return Reply([Text(texts.YOU_ARE_WELCOME if thanks else texts.HELLO)])
+    return Reply([Text.of(texts.YOU_ARE_WELCOME if thanks else texts.HELLO)])
 
 
 async def ask_intent(turn: Turn, text: str) -> Reply:
     held = HeldText(turn.services.drafts.put(text, turn.services.clock()))
     return Reply(
         [
-            Text(texts.ASK_INTENT),
+            Text.of(texts.ASK_INTENT),
             Choices(
                 (
                     choice(texts.CHECK_AS_POST, "intent.draft", held, "primary"),
@@ -105,22 +105,22 @@ async def lookup(turn: Turn) -> Reply:
     policy = turn.services.policy
     if not topic:
         sections = tuple(choice(s.title, "lookup.section", SectionRef(s.id)) for s in policy.sections.values())
-        return Reply([Text(texts.LOOKUP_WHICH), Choices(sections)])
+        return Reply([Text.of(texts.LOOKUP_WHICH), Choices(sections)])
     if len(topic.split()) > POLICY_TOPIC_MAX_WORDS or topic.endswith("?"):
         return await answer_question(turn, topic)
     hits = policy.lookup(topic)
     if not hits:
         titles = "; ".join(s.title for s in policy.sections.values())
-        return Reply([Text(texts.LOOKUP_NONE.format(topic=topic, titles=titles))])
+        return Reply([Text.of(texts.LOOKUP_NONE, topic=topic, titles=titles)])
     return section_reply(turn, hits[0].section.id, [h.section.id for h in hits[1:4]])
 
 
 def section_reply(turn: Turn, section_id: str, others: list[str]) -> Reply:
     sections = turn.services.policy.sections
     section = sections[section_id]
-    reply = Reply([Text(f"*{section.title}*\n\n{section.body}")])
+    reply = Reply([Text.of("*{title}*", title=section.title), Text.of(section.body.replace("**", "*"))])
     if section.sources:
-        reply.add(Text("_Sources: " + "; ".join(section.sources) + "_"))
+        reply.add(Text.of(texts.SOURCES, sources="; ".join(section.sources)))
     if others:
         buttons = tuple(choice(sections[o].title, "lookup.section", SectionRef(o)) for o in others)
         reply.add(Choices(buttons, texts.LOOKUP_SEE_ALSO))

@@ -39,11 +39,11 @@ async def rewrite_reply(turn: Turn, draft: str, context: Context) -> Reply:
     """Ask the endpoint for a rewrite; show it only if the local engine answers ok for it."""
     assistant = turn.services.assistant
     if assistant is None:
-        return Reply([Text(texts.REWRITE_UNAVAILABLE)])
+        return Reply([Text.of(texts.REWRITE_UNAVAILABLE)])
     try:
         assessment = await assess(turn, draft, context)
     except DraftError as error:
-        return Reply([Text(texts.DRAFT_ERROR.format(reason=error))])
+        return Reply([Text.of(texts.DRAFT_ERROR, reason=error)])
     problems = [f.message for f in assessment.findings if f.verdict > Verdict.OK]
     rewrite = await assistant.rewrite(draft, problems) if problems else None
     if rewrite:
@@ -53,6 +53,6 @@ async def rewrite_reply(turn: Turn, draft: str, context: Context) -> Reply:
             again = None
         if again is not None and again.verdict == Verdict.OK:
             log.info("rewrite shown user=%s", turn.user.id)
-            return Reply([Text(texts.REWRITE_INTRO), Text(f"```\n{rewrite}\n```")])
+            return Reply([Text.of(texts.REWRITE_INTRO), Text.of(texts.PRE, text=rewrite)])
         log.info("rewrite withheld user=%s verdict=%s", turn.user.id, again.verdict.label if again else "error")
-    return Reply([Text(texts.REWRITE_NONE)])
+    return Reply([Text.of(texts.REWRITE_NONE)])

@@ -64,14 +64,14 @@ class Bot:
             reply = await dialog(turn)
         except Expired as error:
             log.info("expired button user=%s action=%s: %s", incoming.user.id, incoming.action, error)
-            reply = Reply([Text(texts.BUTTON_EXPIRED)])
+            reply = Reply([Text.of(texts.BUTTON_EXPIRED)])
         except StoreError as error:
             log.error("store error user=%s route=%s: %s", incoming.user.id, route, error)
-            reply = Reply([Text(texts.STORE_ERROR.format(reason=error))])
+            reply = Reply([Text.of(texts.STORE_ERROR, reason=error)])
         except Exception as error:  # the boundary: a bug must not kill the platform's task
             log.error("turn failed user=%s route=%s: %s", incoming.user.id, route, type(error).__name__)
             log.debug("turn failure", exc_info=True)
-            reply = Reply([Text(texts.SOMETHING_WRONG)])
+            reply = Reply([Text.of(texts.SOMETHING_WRONG)])
         elapsed = (time.perf_counter() - started) * 1000
         log.info("turn user=%s kind=%s route=%s ms=%.1f", incoming.user.id, incoming.kind, route, elapsed)
         return reply
@@ -161,5 +161,5 @@ async def _expired(turn: Turn) -> Reply:
 
 async def _unknown(turn: Turn) -> Reply:
     reply = await COMMANDS["help"](turn)
-    reply.blocks.insert(0, Text(texts.UNKNOWN_COMMAND))
+    reply.blocks.insert(0, Text.of(texts.UNKNOWN_COMMAND))
     return reply

@@ -49,7 +49,7 @@ async def check_text(turn: Turn, text: str) -> Reply:
     try:
         outcomes = await assisted.assessments(turn, text)
     except DraftError as error:
-        return Reply([Text(texts.DRAFT_ERROR.format(reason=error))])
+        return Reply([Text.of(texts.DRAFT_ERROR, reason=error)])
     candidates = [c for c in ALL_CONTEXTS if account in (None, c.account) and on_duty in (None, c.on_duty)]
     verdicts = {outcomes[c].verdict for c in candidates}
     if len(verdicts) > 1:
@@ -80,7 +80,7 @@ def ask_context(turn: Turn, text: str, remember: bool = True) -> Reply:
         choice(label, "context.set", draft_ref(turn, text, account, duty, remember))
         for label, account, duty in CONTEXT_CHOICES
     )
-    return Reply([Text(texts.ASK_CONTEXT if remember else texts.ASK_CONTEXT_ONCE), Choices(buttons)])
+    return Reply([Text.of(texts.ASK_CONTEXT if remember else texts.ASK_CONTEXT_ONCE), Choices(buttons)])
 
 
 def draft_ref(turn: Turn, text: str, account: str, on_duty: bool, remember: bool = False) -> DraftRef:
@@ -130,7 +130,7 @@ def verdict_reply(turn: Turn, text: str, assessment: Assessment, known: bool = T
     context = assessment.context
     reply.add(Note(f"checked as: {context.describe()}" + ("" if known else " (it made no difference here)")))
     if level == "disclaimer":
-        reply.add(Text(f"Suggested disclaimer: _{turn.services.policy.disclaimer}_"))
+        reply.add(Text.of(texts.SUGGESTED_DISCLAIMER, disclaimer=turn.services.policy.disclaimer))
     ref = draft_ref(turn, text, context.account, context.on_duty)
     buttons = []
     if level == "disclaimer" and assessment.fixed != text:
@@ -156,9 +156,9 @@ async def set_context(turn: Turn) -> Reply:
         turn.user.account = context.account
         turn.user.on_duty = "on" if context.on_duty else "off"
         await turn.save_user()
-        reply.blocks.insert(0, Text(texts.CONTEXT_SAVED.format(context=context.describe())))
+        reply.blocks.insert(0, Text.of(texts.CONTEXT_SAVED, context=context.describe()))
     elif (turn.user.account, turn.user.on_duty) != (context.account, "on" if context.on_duty else "off"):
-        reply.add(Text(texts.JUST_THIS_DRAFT.format(context=context.describe())))
+        reply.add(Text.of(texts.JUST_THIS_DRAFT, context=context.describe()))
         keep = draft_ref(turn, text, context.account, context.on_duty, remember=True)
         reply.add(Choices((choice(texts.FROM_NOW_ON, "context.set", keep),)))
     return reply
@@ -174,16 +174,16 @@ async def fix(turn: Turn) -> Reply:
     assessment = turn.services.policy.check(text, context.account, context.on_duty)
     if assessment.verdict.label != "stop":
         if assessment.fixed == text:
-            return Reply([Text(texts.FIX_NOTHING)])
-        return Reply([Text(texts.FIXED_INTRO), Text(f"```\n{assessment.fixed}\n```")])
+            return Reply([Text.of(texts.FIX_NOTHING)])
+        return Reply([Text.of(texts.FIXED_INTRO), Text.of(texts.PRE, text=assessment.fixed)])
     stops = [f for f in assessment.findings if f.verdict.label == "stop"]
     if all(f.fix == "placeholder" for f in stops):  # only structured data: replace it
-        return Reply([Text(texts.FIX_PLACEHOLDERS), Text(f"```\n{assessment.fixed}\n```")])
+        return Reply([Text.of(texts.FIX_PLACEHOLDERS), Text.of(texts.PRE, text=assessment.fixed)])
     lines = []
     for finding in stops:
         quoted = "; ".join(f"“{_sentence(text, start, end)}”" for start, end in _first_of_each(text, finding.spans))
         lines.append(texts.REMOVE_LINE.format(quoted=quoted or "the whole post", why=finding.message))
-    return Reply([Text(texts.FIX_STOP), Text("\n".join(dict.fromkeys(lines)))])
+    return Reply([Text.of(texts.FIX_STOP), Text.of("{lines}", lines="\n".join(dict.fromkeys(lines)))])
 
 
 def _sentence(text: str, start: int, end: int) -> str:

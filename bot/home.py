@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot import texts
 from bot.account import settings_reply
 from bot.messages import Fields, Incoming, Reply, Text, User
 from bot.reviews import item_reply
@@ -14,14 +15,7 @@ from bot.turn import Turn
 async def home_reply(bot: Services, user: User, reviewer: bool = False) -> Reply:
     record = await bot.store.get_user(user.id, user.name)
     turn = Turn(bot, Incoming("home", user, user.id, "message", reviewer=reviewer), record)
-    reply = Reply(
-        [
-            Text(
-                f"*policybot* checks your social-media drafts against the {bot.policy.name} policy. "
-                "Send me a draft in a direct message, or type `help`."
-            )
-        ]
-    )
+    reply = Reply([Text.of(texts.HOME_INTRO, policy=bot.policy.name)])
     results = await bot.store.quiz_results(user.id)
     if results:
         last = results[-1]
@@ -38,7 +32,7 @@ async def home_reply(bot: Services, user: User, reviewer: bool = False) -> Reply
     reply.blocks.extend(settings_reply(turn).blocks)
     if turn.is_reviewer:
         items = await bot.store.list_reviews()
-        reply.add(Text(f"*Review queue*: {len(items)} open item(s)"))
+        reply.add(Text.of(texts.HOME_QUEUE, count=len(items)))
         for item in items[:10]:
             reply.blocks.extend(item_reply(bot.policy, item).blocks)
     return reply

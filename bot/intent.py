@@ -55,9 +55,10 @@ def parse_command(text: str) -> Command | None:
         return None
     if not rest:
         return Command(word, "")
-    if word == "settings" and rest.split()[0].lower() in SETTING_NAMES:
+    short = len(rest.split()) <= POLICY_TOPIC_MAX_WORDS and not re.search(r"[!.?]", rest)
+    if word == "settings" and (rest.split()[0].lower() in SETTING_NAMES or short):
         return Command(word, rest)
-    if word == "policy" and len(rest.split()) <= POLICY_TOPIC_MAX_WORDS and not re.search(r"[!.?]", rest):
+    if word == "policy" and short:
         return Command(word, rest)
     return None
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from bot.styled import Span, parse, plain
+
 
 @dataclass(frozen=True)
 class User:
@@ -36,7 +38,19 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Text:
-    text: str  # light markdown: *bold*, _italic_, `code`, > quote
+    """Styled text: spans, each with its styles. Build it with `Text.of(template, **values)`."""
+
+    spans: tuple[Span, ...]
+
+    @classmethod
+    def of(cls, template: str, **values: object) -> Text:
+        """The catalogue's light markup (*bold*, _italic_, `code`, ```pre```, > quote); values are
+        inserted as plain text, never read as markup."""
+        return cls(parse(template, values))
+
+    @property
+    def text(self) -> str:
+        return plain(self.spans)
 
 
 @dataclass(frozen=True)
@@ -132,7 +146,13 @@ _BLOCK_TYPES = {cls.__name__: cls for cls in (Text, VerdictBlock, Choices, Field
 
 def reply_to_dict(reply: Reply) -> dict:
     """A JSON-safe form of a reply (for an inbox or a queue)."""
-    return {"blocks": [{"type": type(b).__name__, **asdict(b)} for b in reply.blocks]}
+    return {"blocks": [_block_to_dict(b) for b in reply.blocks]}
+
+
+def _block_to_dict(block: Block) -> dict:
+    if isinstance(block, Text):
+        return {"type": "Text", "spans": [[span.text, sorted(span.styles)] for span in block.spans]}
+    return {"type": type(block).__name__, **asdict(block)}
 
 
 def reply_from_dict(data: dict) -> Reply:
@@ -140,7 +160,9 @@ def reply_from_dict(data: dict) -> Reply:
     for raw in data.get("blocks", []):
         kind = _BLOCK_TYPES[raw["type"]]
         fields = {k: v for k, v in raw.items() if k != "type"}
-        if kind is VerdictBlock:
+        if kind is Text:
+            fields["spans"] = tuple(Span(text, frozenset(styles)) for text, styles in fields["spans"])
+        elif kind is VerdictBlock:
             fields["findings"] = tuple(
                 FindingView(**{**f, "highlights": tuple(Highlight(**h) for h in f["highlights"])})
                 for f in fields["findings"]

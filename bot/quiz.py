@@ -56,7 +56,7 @@ async def start(turn: Turn) -> Reply:
     services = turn.services
     questions = await pick_questions(services, turn.user.id, services.settings.quiz_length)
     if not questions:
-        return Reply([Text(texts.QUIZ_EMPTY)])
+        return Reply([Text.of(texts.QUIZ_EMPTY)])
     session = QuizSession(turn.user.id, uuid.uuid4().hex[:12], [q.id for q in questions], 0, 0, services.clock())
     await services.store.start_quiz_session(session)
     log.info("quiz started user=%s session=%s", turn.user.id, session.session_id)
@@ -70,8 +70,8 @@ def question_reply(policy: Policy, session: QuizSession) -> Reply:
         choice(question.options[option], "quiz.answer", QuizPick(session.session_id, session.position, question.id, n))
         for n, option in enumerate(shown_order(session, question))
     )
-    prompt = texts.QUIZ_QUESTION.format(number=number, total=total, prompt=question.prompt)
-    return Reply([Text(prompt), Choices(buttons)])
+    prompt = Text.of(texts.QUIZ_QUESTION, number=number, total=total, prompt=question.prompt)
+    return Reply([prompt, Choices(buttons)])
 
 
 def question_by_id(policy: Policy, question_id: str) -> Question:
@@ -86,11 +86,11 @@ async def answer_typed(turn: Turn) -> Reply:
     """A number typed while a question is on screen answers it; any other number gets a hint."""
     session = await turn.services.store.get_quiz_session(turn.user.id)
     if session is None:
-        return Reply([Text(texts.QUIZ_NONE_OPEN)])
+        return Reply([Text.of(texts.QUIZ_NONE_OPEN)])
     question = question_by_id(turn.services.policy, session.question_ids[session.position])
     number = int(turn.incoming.argument or 0)
     if not 1 <= number <= len(question.options):
-        return Reply([Text(texts.QUIZ_PICK.format(last=len(question.options)))])
+        return Reply([Text.of(texts.QUIZ_PICK, last=len(question.options))])
     return await _record(turn, QuizPick(session.session_id, session.position, question.id, number - 1))
 
 
@@ -98,22 +98,24 @@ async def _record(turn: Turn, pick: QuizPick) -> Reply:
     services = turn.services
     session = await services.store.get_quiz_session(turn.user.id)
     if session is None or (pick.session, pick.position) != (session.session_id, session.position):
-        return Reply([Text(texts.QUIZ_NOT_OPEN)])
+        return Reply([Text.of(texts.QUIZ_NOT_OPEN)])
     question = question_by_id(services.policy, session.question_ids[session.position])
     order = shown_order(session, question)
     if pick.question != question.id or not 0 <= pick.shown < len(order):
-        return Reply([Text(texts.QUIZ_NOT_OPEN)])
+        return Reply([Text.of(texts.QUIZ_NOT_OPEN)])
     correct = order[pick.shown] == question.answer
     state = await services.store.quiz_state(turn.user.id, question.id)
     box = next_box(state["box"] if state else 0, correct)
     now = services.clock()
     if not await services.store.answer_quiz(session, question.id, correct, box, now + BOX_DAYS[box] * 86400, now):
-        return Reply([Text(texts.QUIZ_NOT_OPEN)])
+        return Reply([Text.of(texts.QUIZ_NOT_OPEN)])
     section = services.policy.sections[question.section]
     reply = Reply(
         [
-            Text(texts.QUIZ_RIGHT if correct else texts.QUIZ_WRONG.format(answer=question.options[question.answer])),
-            Text(question.explanation),
+            Text.of(texts.QUIZ_RIGHT)
+            if correct
+            else Text.of(texts.QUIZ_WRONG, answer=question.options[question.answer]),
+            Text.of("{text}", text=question.explanation),
             Note(f"Policy section: {section.title}"),
         ]
     )
@@ -121,7 +123,7 @@ async def _record(turn: Turn, pick: QuizPick) -> Reply:
     session.correct += int(correct)
     if session.finished:
         log.info("quiz finished user=%s score=%s/%s", turn.user.id, session.correct, len(session.question_ids))
-        return reply.add(Text(texts.QUIZ_DONE.format(score=session.correct, total=len(session.question_ids))))
+        return reply.add(Text.of(texts.QUIZ_DONE, score=session.correct, total=len(session.question_ids)))
     reply.blocks.extend(question_reply(services.policy, session).blocks)
     return reply
 

@@ -48,9 +48,11 @@ def item_reply(policy: Policy, item: ReviewItem) -> Reply:
     if item.reason:
         fields.append(("Author's reason", item.reason))
     reply = Reply([Fields(tuple(fields), title=f"{title} #{item.id}")])
-    reply.add(Text(f"> {item.draft}" if item.draft else "_(draft text purged)_"))
+    reply.add(Text.of("> {draft}", draft=item.draft) if item.draft else Text.of(texts.DRAFT_PURGED))
     if item.status != OPEN:
-        reply.add(Text(f"Decided: {texts.STATUS_WORDS.get(item.status, item.status)} by {item.decided_by}"))
+        reply.add(
+            Text.of(texts.DECIDED_BY, status=texts.STATUS_WORDS.get(item.status, item.status), who=item.decided_by)
+        )
         return reply
     decisions = (
         (("Approve", "approve"), ("Send back", "send_back"))
@@ -98,10 +100,10 @@ async def _create_review(turn: Turn, kind: str) -> Reply:
     log.info("review created id=%s kind=%s user=%s verdict=%s", review_id, kind, turn.user.id, assessment.verdict.label)
     if kind == "draft":
         await notify_reviewers(services, review_id)
-        return Reply([Text(texts.SENT_FOR_REVIEW.format(id=review_id, days=services.settings.retention_days))])
+        return Reply([Text.of(texts.SENT_FOR_REVIEW, id=review_id, days=services.settings.retention_days)])
     turn.user.awaiting = encode(Awaiting("appeal_reason", review_id))
     await turn.save_user()
-    return Reply([Text(texts.APPEAL_ASK_REASON.format(id=review_id))])
+    return Reply([Text.of(texts.APPEAL_ASK_REASON, id=review_id)])
 
 
 async def appeal_reason(turn: Turn, awaiting: Awaiting) -> Reply:
@@ -109,16 +111,16 @@ async def appeal_reason(turn: Turn, awaiting: Awaiting) -> Reply:
     if reason.lower() not in SKIP_WORDS:
         await turn.services.store.set_review_reason(awaiting.review, turn.user.id, reason[:2000])
     await notify_reviewers(turn.services, awaiting.review)
-    return Reply([Text(texts.APPEAL_SENT.format(id=awaiting.review))])
+    return Reply([Text.of(texts.APPEAL_SENT, id=awaiting.review)])
 
 
 async def queue(turn: Turn) -> Reply:
     if not turn.is_reviewer:
-        return Reply([Text(texts.NOT_A_REVIEWER)])
+        return Reply([Text.of(texts.NOT_A_REVIEWER)])
     items = await turn.services.store.list_reviews(OPEN)
     if not items:
-        return Reply([Text(texts.QUEUE_EMPTY)])
-    reply = Reply([Text(f"{len(items)} open item(s):")])
+        return Reply([Text.of(texts.QUEUE_EMPTY)])
+    reply = Reply([Text.of(texts.QUEUE_COUNT, count=len(items))])
     for item in items:
         reply.blocks.extend(item_reply(turn.services.policy, item).blocks)
     return reply
@@ -126,37 +128,37 @@ async def queue(turn: Turn) -> Reply:
 
 async def decide(turn: Turn) -> Reply:
     if not turn.is_reviewer:
-        return Reply([Text(texts.NOT_A_REVIEWER)])
+        return Reply([Text.of(texts.NOT_A_REVIEWER)])
     picked = turn.payload(Decision)
     item = await turn.services.store.get_review(picked.review)
     if item is None or picked.decision not in DECISIONS:
-        return Reply([Text(texts.NO_SUCH_ITEM.format(id=picked.review))])
+        return Reply([Text.of(texts.NO_SUCH_ITEM, id=picked.review)])
     if item.status != OPEN:
         return _already(item)
     if picked.decision in ASKS_FOR_COMMENT:
         turn.user.awaiting = encode(Awaiting("review_comment", item.id, picked.decision))
         await turn.save_user()
         skip = choice(texts.SKIP_COMMENT, "review.skip_comment", picked)
-        return Reply([Text(texts.ASK_COMMENT.format(id=item.id)), Choices((skip,))])
+        return Reply([Text.of(texts.ASK_COMMENT, id=item.id), Choices((skip,))])
     return await apply_decision(turn, item, picked.decision, "")
 
 
 async def skip_comment(turn: Turn) -> Reply:
     if not turn.is_reviewer:
-        return Reply([Text(texts.NOT_A_REVIEWER)])
+        return Reply([Text.of(texts.NOT_A_REVIEWER)])
     picked = turn.payload(Decision)
     turn.user.awaiting = None
     await turn.save_user()
     item = await turn.services.store.get_review(picked.review)
     if item is None or picked.decision not in DECISIONS:
-        return Reply([Text(texts.NO_SUCH_ITEM.format(id=picked.review))])
+        return Reply([Text.of(texts.NO_SUCH_ITEM, id=picked.review)])
     return await apply_decision(turn, item, picked.decision, "")
 
 
 async def comment(turn: Turn, awaiting: Awaiting) -> Reply:
     item = await turn.services.store.get_review(awaiting.review)
     if item is None or awaiting.decision not in DECISIONS:
-        return Reply([Text(texts.NO_SUCH_ITEM.format(id=awaiting.review))])
+        return Reply([Text.of(texts.NO_SUCH_ITEM, id=awaiting.review)])
     note = turn.incoming.text.strip()
     note = "" if note.lower() in SKIP_WORDS else note[:2000]
     return await apply_decision(turn, item, awaiting.decision, note)
@@ -172,14 +174,14 @@ async def apply_decision(turn: Turn, item: ReviewItem, decision: str, note: str)
         return _already(fresh or item)
     log.info("review decided id=%s status=%s by=%s", item.id, status, turn.user.id)
     comment_part = f" Comment: {note}" if note else ""
-    outcome = texts.OUTCOMES[status].format(id=item.id, comment=note or "no comment", comment_part=comment_part)
-    await services.messenger.send(item.author_id, Reply([Text(outcome)]))
-    return Reply([Text(texts.DECIDED.format(id=item.id, status=texts.STATUS_WORDS[status]))])
+    outcome = Text.of(texts.OUTCOMES[status], id=item.id, comment=note or "no comment", comment_part=comment_part)
+    await services.messenger.send(item.author_id, Reply([outcome]))
+    return Reply([Text.of(texts.DECIDED, id=item.id, status=texts.STATUS_WORDS[status])])
 
 
 def _already(item: ReviewItem) -> Reply:
     status = texts.STATUS_WORDS.get(item.status, item.status)
-    return Reply([Text(texts.ALREADY_DECIDED.format(id=item.id, status=status, who=item.decided_by or "someone"))])
+    return Reply([Text.of(texts.ALREADY_DECIDED, id=item.id, status=status, who=item.decided_by or "someone")])
 
 
 async def export_examples(services: Services) -> str:

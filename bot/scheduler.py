@@ -221,13 +221,13 @@ class Scheduler:
         session = QuizSession(user.id, uuid.uuid4().hex[:12], [questions[0].id], 0, 0, self.clock())
         await self.services.store.start_quiz_session(session)
         reply = question_reply(self.services.policy, session)
-        reply.blocks.insert(0, Text(texts.NUDGE_INTRO))
+        reply.blocks.insert(0, Text.of(texts.NUDGE_INTRO))
         return reply, session
 
     def reminder(self) -> Reply:
         return Reply(
             [
-                Text(texts.REMINDER.format(disclaimer=self.services.policy.disclaimer)),
+                Text.of(texts.REMINDER, disclaimer=self.services.policy.disclaimer),
                 Choices(
                     (
                         choice(texts.REMINDER_YES, "reminder.ok", None),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 
 import aiohttp
@@ -212,7 +213,7 @@ async def test_socket_mode_envelope_in_ack_out_reply_posted(policy, store):
 
 def test_rendered_block_kit_stays_within_slacks_limits():
     long = "x" * 5000
-    reply = Reply([Text(long) for _ in range(60)])
+    reply = Reply([Text.of("{t}", t=long) for _ in range(60)])
     reply.add(Choices(tuple(Choice("a very long label " * 10, "quiz.answer", "{}") for _ in range(30))))
     blocks = to_blocks(reply)
     assert len(blocks) <= MAX_BLOCKS
@@ -226,7 +227,7 @@ def test_rendered_block_kit_stays_within_slacks_limits():
 
 
 def test_text_is_escaped_for_mrkdwn():
-    blocks = to_blocks(Reply([Text("<!channel> & <@U1>")]))
+    blocks = to_blocks(Reply([Text.of("{t}", t="<!channel> & <@U1>")]))
     assert blocks[0]["text"]["text"] == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
 
 
@@ -312,3 +313,28 @@ async def test_the_users_slack_time_zone_is_learned_once(slack):
     await slack.dm("Polls close at 8.", "Ev-tz-2", user="UTZ")
     await slack.adapter.tasks.drain()
     assert [m for m, _ in slack.fake.calls].count("users.info") == 1
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['{"d":"hello"}', "not json at all", '{"v":1,"k":"draft","account":"personal","on_duty":false}', ""],
+    ids=["old-untyped", "foreign", "old-version", "empty"],
+)
+async def test_a_stale_or_foreign_button_gets_expired_and_no_traceback(slack, caplog, value):
+    stale = [
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": "draft.fix",
+                    "value": value,
+                    "text": {"type": "plain_text", "text": "Fix it for me"},
+                }
+            ],
+        }
+    ]
+    with caplog.at_level(logging.DEBUG):
+        answered = await slack.click(stale, "Fix it for me")
+    assert "This button has expired" in json.dumps(answered[-1])
+    assert not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]

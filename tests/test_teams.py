@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import aiohttp
 import jwt
@@ -154,7 +155,7 @@ async def test_with_an_app_id_an_activity_without_a_valid_token_is_refused(polic
 
 
 def test_every_card_shape_is_valid_and_huge_replies_fit():
-    reply = Reply([Text("x" * 9000) for _ in range(20)])
+    reply = Reply([Text.of("x" * 9000) for _ in range(20)])
     reply.add(Fields((("a", "b"),) * 5, title="Facts"))
     reply.add(Choices(tuple(Choice(f"option {n}", "quiz.answer", "{}") for n in range(9))))
     card = to_card(reply)
@@ -248,3 +249,11 @@ async def test_the_users_teams_time_zone_is_learned(teams):
     body["localTimezone"] = "America/Denver"
     assert await teams.post(body) in (200, 201)
     assert (await teams.bot.store.get_user(f"teams:{TENANT}:aad-tz")).timezone == "America/Denver"
+
+
+async def test_a_stale_or_foreign_card_submit_gets_expired_and_no_traceback(teams, caplog):
+    for value in ({"action": "draft.fix", "value": '{"d":"hello"}'}, {"action": "quiz.answer", "value": "[1,2]"}):
+        with caplog.at_level(logging.DEBUG):
+            card = await teams.say("alice", value=value)
+        assert "This button has expired" in texts(card)
+    assert not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.messages import Choices, Fields, Note, Reply, Text, VerdictBlock
+from bot.styled import Span
 
 MAX_BLOCKS = 50
 MAX_TEXT = 3000
@@ -28,6 +29,30 @@ def mrkdwn(text: str) -> dict:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def spans_to_mrkdwn(spans: tuple[Span, ...]) -> str:
+    """Styled spans as Slack mrkdwn; markers go inside any spaces at a span's edges."""
+    out = []
+    for span in spans:
+        text = _escape(span.text)
+        if "pre" in span.styles:
+            out.append("```" + text.replace("```", "'''") + "```")
+            continue
+        core = text.strip()
+        if core:
+            lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+            if "code" in span.styles:
+                core = "`" + core.replace("`", "'") + "`"
+            if "bold" in span.styles:
+                core = f"*{core}*"
+            if "italic" in span.styles:
+                core = f"_{core}_"
+            text = lead + core + trail
+        if "quote" in span.styles:
+            text = "\n".join(f"&gt; {line}" for line in text.split("\n"))
+        out.append(text)
+    return "".join(out)
 
 
 def verdict_blocks(block: VerdictBlock) -> list[dict]:
@@ -61,7 +86,7 @@ def to_blocks(reply: Reply) -> list[dict]:
     blocks: list[dict] = []
     for block in reply.blocks:
         if isinstance(block, Text):
-            blocks.append(mrkdwn(_escape(block.text)))
+            blocks.append(mrkdwn(spans_to_mrkdwn(block.spans)))
         elif isinstance(block, Note):
             blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(block.text, MAX_TEXT)}]})
         elif isinstance(block, VerdictBlock):

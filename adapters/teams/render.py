@@ -6,6 +6,7 @@ import json
 import re
 
 from bot.messages import Choices, Fields, Note, Reply, Text, VerdictBlock
+from bot.styled import Span
 
 CARD_LIMIT = 28_000  # bytes of the card JSON
 MAX_TEXT = 4000
@@ -22,16 +23,29 @@ def text_block(text: str, **extra) -> dict:
     return {"type": "TextBlock", "text": clip(text or " "), "wrap": True, **extra}
 
 
-_BOLD = re.compile(r"(?<![*\w])\*(\S(?:[^*\n]*\S)?)\*(?![*\w])")
-_CODE = re.compile(r"^```\n?(.*?)\n?```$", re.DOTALL)
+_MARKDOWN_CHARS = re.compile(r"([*_\[\]])")  # what Adaptive Card markdown would read as markup
 
 
-def markdown_block(text: str) -> dict:
-    """The core's light markdown (*bold*, _italic_, ```code```) as Teams' TextBlock markdown."""
-    code = _CODE.match(text.strip())
-    if code:
-        return text_block(code.group(1), fontType="Monospace")
-    return text_block(_BOLD.sub(r"**\1**", text))
+def markdown_block(spans: tuple[Span, ...]) -> dict:
+    """Styled spans as a TextBlock: Adaptive Card markdown (bold, italic), or one monospace
+    block for preformatted text. Plain text has markdown characters escaped."""
+    if spans and all("pre" in span.styles for span in spans):
+        return text_block("".join(span.text for span in spans), fontType="Monospace")
+    out = []
+    for span in spans:
+        text = _MARKDOWN_CHARS.sub(r"\\\1", span.text)
+        core = text.strip()
+        if core and {"bold", "italic", "code", "pre"} & span.styles:
+            lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+            if "bold" in span.styles:
+                core = f"**{core}**"
+            if span.styles & {"italic", "code", "pre"}:
+                core = f"_{core}_"
+            text = lead + core + trail
+        if "quote" in span.styles:
+            text = "\n".join(f"“{line}”" if line.strip() else line for line in text.split("\n"))
+        out.append(text)
+    return text_block("".join(out))
 
 
 def verdict_container(block: VerdictBlock) -> dict:
@@ -57,7 +71,7 @@ def body_and_actions(reply: Reply) -> tuple[list[dict], list[dict]]:
     actions: list[dict] = []
     for block in reply.blocks:
         if isinstance(block, Text):
-            body.append(markdown_block(block.text))
+            body.append(markdown_block(block.spans))
         elif isinstance(block, Note):
             body.append(text_block(block.text, isSubtle=True, size="Small"))
         elif isinstance(block, VerdictBlock):

@@ -16,12 +16,18 @@ from bot.cli.common import fail
 from bot.config import ConfigError, load_settings
 from bot.core import Bot
 from bot.messenger import RoutingMessenger
-from bot.ratelimit import PLATFORM_LIMITS, RateLimitedMessenger
+from bot.ratelimit import RateLimitedMessenger
 from bot.scheduler import SCHEDULER_SETTINGS, Scheduler, ScheduleSettings
 from bot.services import Messenger
 from bot.store import Store, StoreError
 
 log = logging.getLogger("policybot")
+# Platform limits (approximate, documented by each platform).
+PLATFORM_LIMITS = {
+    "slack": {"global": 20.0, "per_conversation": 1.0},  # chat.postMessage: ~1/s per channel; tier budget
+    "teams": {"global": 30.0, "per_conversation": 7.0},  # 30/s per app and tenant, 7/s per conversation
+    "console": {"global": 1000.0, "per_conversation": 1000.0},
+}
 
 
 async def housekeeping(bot: Bot, every: float = 3600) -> None:

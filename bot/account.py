@@ -41,11 +41,11 @@ def hours_of(turn: Turn) -> tuple[int, int]:
 def nudges_state(turn: Turn) -> str:
     user = turn.user
     if not user.nudges:
-        return "off"
+        return texts.OFF
     if user.snooze_until and user.snooze_until > turn.services.clock():
         until = datetime.fromtimestamp(user.snooze_until, ZoneInfo(zone_of(turn)))
-        return f"snoozed until {until.strftime('%A %-d %B %Y')}"
-    return "on"
+        return texts.SNOOZED_UNTIL.format(until=until.strftime("%A %-d %B %Y"))
+    return texts.ON
 
 
 def nudges_line(turn: Turn) -> str:
@@ -54,35 +54,29 @@ def nudges_line(turn: Turn) -> str:
 
 def settings_reply(turn: Turn, saved: str = "") -> Reply:
     user = turn.user
-    account = {"personal": "personal account", "official": "official account"}.get(user.account or "", "")
-    duty = {"on": "on duty", "off": "off duty"}.get(user.on_duty or "", "")
+    account = texts.ACCOUNT_WORDS.get(user.account or "", texts.ASK_ME)
+    duty = texts.DUTY_WORDS.get(user.on_duty or "", texts.ASK_ME)
+    names = texts.SETTING_FIELDS
     lines = (
-        ("Drafts are checked as", ", ".join(part or "ask me" for part in (account, duty))),
-        ("Time zone", zone_of(turn)),
-        ("Working hours", texts.HOURS_LINE.format(hours=format_hours(hours_of(turn)))),
-        ("Quiz nudges", nudges_state(turn)),
-        ("Disclaimer reminders", "on" if user.reminders else "off"),
+        (names["context"], f"{account}, {duty}"),
+        (names["zone"], zone_of(turn)),
+        (names["hours"], texts.HOURS_LINE.format(hours=format_hours(hours_of(turn)))),
+        (names["nudges"], nudges_state(turn)),
+        (names["reminders"], texts.ON if user.reminders else texts.OFF),
     )
     reply = Reply([Text.of(texts.SETTINGS_SAVED, what=saved)] if saved else [])
-    reply.add(Fields(lines, title="Your settings"))
-    buttons = [
-        choice("Personal account", "settings.set", SettingChoice("account", "personal")),
-        choice("Official account", "settings.set", SettingChoice("account", "official")),
-        choice("On duty", "settings.set", SettingChoice("duty", "on")),
-        choice("Off duty", "settings.set", SettingChoice("duty", "off")),
-        choice("Always ask", "settings.set", SettingChoice("account", "ask")),
-        choice(
-            "Nudges off" if user.nudges else "Nudges on",
-            "settings.set",
-            SettingChoice("nudges", "off" if user.nudges else "on"),
-        ),
-        choice("Snooze nudges 1 week", "settings.set", SettingChoice("snooze", "1 week")),
-        choice(
-            "Reminders off" if user.reminders else "Reminders on",
-            "settings.set",
-            SettingChoice("reminders", "off" if user.reminders else "on"),
-        ),
+    reply.add(Fields(lines, title=texts.SETTINGS_TITLE))
+    offered = [
+        ("account", "personal"),
+        ("account", "official"),
+        ("duty", "on"),
+        ("duty", "off"),
+        ("account", "ask"),
+        ("nudges", "off" if user.nudges else "on"),
+        ("snooze", "1 week"),
+        ("reminders", "off" if user.reminders else "on"),
     ]
+    buttons = [choice(texts.SETTING_BUTTONS[o], "settings.set", SettingChoice(*o)) for o in offered]
     reply.add(Choices(tuple(buttons)))
     return reply.add(Text.of(texts.SETTINGS_HINT))
 

@@ -41,21 +41,21 @@ async def open_store(setting: str | None) -> Store:
     return await Store.open(path)
 
 
-# Libraries that log request bodies (drafts!) at DEBUG: never below WARNING.
-CHATTY_LOGGERS = (
-    "slack_bolt",
-    "slack_sdk",
-    "policybot.slack.bolt",
-    "botbuilder",
-    "botframework",
-    "msrest",
+# Libraries that log request bodies (drafts!) at DEBUG: never below WARNING. Adapters add the
+# loggers of their platform libraries with `quiet_loggers`.
+CHATTY_LOGGERS = [
     "sqlalchemy",
     "aiosqlite",
     "asyncpg",
     "aiohttp.client",
     "openai",
     "httpx",
-)
+]
+
+
+def quiet_loggers(*names: str) -> None:
+    CHATTY_LOGGERS.extend(n for n in names if n not in CHATTY_LOGGERS)
+    quiet_libraries()
 
 
 def quiet_libraries() -> None:

@@ -67,11 +67,7 @@ async def check_text(turn: Turn, text: str) -> Reply:
     return verdict_reply(turn, text, assessment, known=account is not None and on_duty is not None)
 
 
-CONTEXT_CHOICES = (
-    ("Personal account, off duty", "personal", False),
-    ("Personal account, on duty", "personal", True),
-    ("Official account", "official", True),
-)
+CONTEXT_CHOICES = tuple((label, account, duty) for (account, duty), label in texts.CONTEXT_BUTTONS.items())
 
 
 def ask_context(turn: Turn, text: str, remember: bool = True) -> Reply:
@@ -128,7 +124,7 @@ def verdict_reply(turn: Turn, text: str, assessment: Assessment, known: bool = T
     )
     reply = Reply([VerdictBlock(level, texts.SUMMARIES[level], findings)])
     context = assessment.context
-    reply.add(Note(f"checked as: {context.describe()}" + ("" if known else " (it made no difference here)")))
+    reply.add(Note((texts.CHECKED_AS if known else texts.CHECKED_AS_MOOT).format(context=context.describe())))
     if level == "disclaimer":
         reply.add(Text.of(texts.SUGGESTED_DISCLAIMER, disclaimer=turn.services.policy.disclaimer))
     ref = draft_ref(turn, text, context.account, context.on_duty)

@@ -21,14 +21,15 @@ async def home_reply(bot: Services, user: User, reviewer: bool = False) -> Reply
         last = results[-1]
         when = datetime.fromtimestamp(last["finished_at"], UTC).strftime("%Y-%m-%d")
         total = sum(r["score"] for r in results), sum(r["total"] for r in results)
+        names = texts.TRAINING_FIELDS
         progress = (
-            ("Quizzes taken", str(len(results))),
-            ("Last quiz", f"{last['score']}/{last['total']} on {when}"),
-            ("All answers", f"{total[0]}/{total[1]} right"),
+            (names["taken"], str(len(results))),
+            (names["last"], texts.TRAINING_LAST.format(score=last["score"], total=last["total"], when=when)),
+            (names["all"], texts.TRAINING_ALL.format(right=total[0], total=total[1])),
         )
     else:
-        progress = (("Quizzes taken", "none yet: type `quiz`"),)
-    reply.add(Fields(progress, title="Training"))
+        progress = ((texts.TRAINING_FIELDS["taken"], texts.TRAINING_NONE),)
+    reply.add(Fields(progress, title=texts.TRAINING_TITLE))
     reply.blocks.extend(settings_reply(turn).blocks)
     if turn.is_reviewer:
         items = await bot.store.list_reviews()

@@ -116,7 +116,7 @@ async def _record(turn: Turn, pick: QuizPick) -> Reply:
             if correct
             else Text.of(texts.QUIZ_WRONG, answer=question.options[question.answer]),
             Text.of("{text}", text=question.explanation),
-            Note(f"Policy section: {section.title}"),
+            Note(texts.QUIZ_SECTION.format(title=section.title)),
         ]
     )
     session.position += 1

@@ -8,13 +8,6 @@ from collections.abc import Awaitable, Callable
 
 from bot.messages import Reply
 
-# Platform limits (approximate, documented by each platform).
-PLATFORM_LIMITS = {
-    "slack": {"global": 20.0, "per_conversation": 1.0},  # chat.postMessage: ~1/s per channel; tier budget
-    "teams": {"global": 30.0, "per_conversation": 7.0},  # 30/s per app and tenant, 7/s per conversation
-    "console": {"global": 1000.0, "per_conversation": 1000.0},
-}
-
 
 class TokenBucket:
     def __init__(

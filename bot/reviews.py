@@ -35,30 +35,29 @@ def findings_of(policy: Policy, item: ReviewItem) -> str:
 
 
 def item_reply(policy: Policy, item: ReviewItem) -> Reply:
-    title = "Draft for pre-approval" if item.kind == "draft" else "Appeal of a verdict"
     created = datetime.fromtimestamp(item.created_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    names = texts.REVIEW_FIELDS
+    context = (
+        f"{texts.ACCOUNT_WORDS.get(item.account, item.account)}, {texts.DUTY_WORDS['on' if item.on_duty else 'off']}"
+    )
     fields = [
-        ("Item", f"#{item.id}"),
-        ("From", item.author_name or item.author_id),
-        ("Checked as", f"{item.account} account, {'on duty' if item.on_duty else 'off duty'}"),
-        ("Verdict", item.verdict),
-        ("Findings", findings_of(policy, item)),
-        ("Sent", created),
+        (names["item"], f"#{item.id}"),
+        (names["from"], item.author_name or item.author_id),
+        (names["context"], context),
+        (names["verdict"], item.verdict),
+        (names["findings"], findings_of(policy, item)),
+        (names["sent"], created),
     ]
     if item.reason:
-        fields.append(("Author's reason", item.reason))
-    reply = Reply([Fields(tuple(fields), title=f"{title} #{item.id}")])
+        fields.append((names["reason"], item.reason))
+    reply = Reply([Fields(tuple(fields), title=texts.REVIEW_TITLES[item.kind].format(id=item.id))])
     reply.add(Text.of("> {draft}", draft=item.draft) if item.draft else Text.of(texts.DRAFT_PURGED))
     if item.status != OPEN:
         reply.add(
             Text.of(texts.DECIDED_BY, status=texts.STATUS_WORDS.get(item.status, item.status), who=item.decided_by)
         )
         return reply
-    decisions = (
-        (("Approve", "approve"), ("Send back", "send_back"))
-        if item.kind == "draft"
-        else (("Uphold the verdict", "uphold"), ("Overturn", "overturn"))
-    )
+    decisions = texts.REVIEW_BUTTONS[item.kind]
     buttons = tuple(
         choice(label, "review.decide", Decision(item.id, decision), "primary" if n == 0 else "default")
         for n, (label, decision) in enumerate(decisions)

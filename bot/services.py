@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.config import CORE_SETTINGS
 from bot.llm import Assistant
 from bot.messages import Reply
 from bot.store import Store
@@ -31,12 +32,14 @@ class Messenger(Protocol):
 
 @dataclass(frozen=True)
 class BotSettings:
-    reviewers: tuple[str, ...] = ()
-    retention_days: int = 30
-    keep_decided: bool = False
-    quiz_length: int = 3
-    timezone: str = "America/New_York"
-    work_hours: tuple[int, int] = (540, 1020)  # minutes after midnight
+    """The core's settings; defaults are the settings' own (bot/config.py), written once."""
+
+    reviewers: tuple[str, ...] = CORE_SETTINGS["reviewers"].default
+    retention_days: int = CORE_SETTINGS["retention_days"].default
+    keep_decided: bool = CORE_SETTINGS["keep_decided"].default
+    quiz_length: int = CORE_SETTINGS["quiz_length"].default
+    timezone: str = CORE_SETTINGS["timezone"].default
+    work_hours: tuple[int, int] = CORE_SETTINGS["work_hours"].default  # minutes after midnight
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> BotSettings:

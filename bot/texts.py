@@ -123,3 +123,57 @@ UNKNOWN_COMMAND = "I don't know that command."
 DRAFT_ERROR = "I can't check that: {reason}"
 STORE_ERROR = "Sorry, I can't reach my database right now ({reason}). Nothing was changed; please try again."
 STALE_BUTTON = "That button is from an older message and no longer applies."
+
+# Button labels, field names and notes.
+SETTINGS_TITLE = "Your settings"
+SETTING_FIELDS = {
+    "context": "Drafts are checked as",
+    "zone": "Time zone",
+    "hours": "Working hours",
+    "nudges": "Quiz nudges",
+    "reminders": "Disclaimer reminders",
+}
+ACCOUNT_WORDS = {"personal": "personal account", "official": "official account"}
+DUTY_WORDS = {"on": "on duty", "off": "off duty"}
+ASK_ME = "ask me"
+ON, OFF = "on", "off"
+SNOOZED_UNTIL = "snoozed until {until}"
+SETTING_BUTTONS = {
+    ("account", "personal"): "Personal account",
+    ("account", "official"): "Official account",
+    ("duty", "on"): "On duty",
+    ("duty", "off"): "Off duty",
+    ("account", "ask"): "Always ask",
+    ("nudges", "off"): "Nudges off",
+    ("nudges", "on"): "Nudges on",
+    ("snooze", "1 week"): "Snooze nudges 1 week",
+    ("reminders", "off"): "Reminders off",
+    ("reminders", "on"): "Reminders on",
+}
+CONTEXT_BUTTONS = {
+    ("personal", False): "Personal account, off duty",
+    ("personal", True): "Personal account, on duty",
+    ("official", True): "Official account",
+}
+CHECKED_AS = "checked as: {context}"
+CHECKED_AS_MOOT = "checked as: {context} (it made no difference here)"
+QUIZ_SECTION = "Policy section: {title}"
+TRAINING_TITLE = "Training"
+TRAINING_FIELDS = {"taken": "Quizzes taken", "last": "Last quiz", "all": "All answers"}
+TRAINING_NONE = "none yet: type `quiz`"
+TRAINING_LAST = "{score}/{total} on {when}"
+TRAINING_ALL = "{right}/{total} right"
+REVIEW_TITLES = {"draft": "Draft for pre-approval #{id}", "appeal": "Appeal of a verdict #{id}"}
+REVIEW_FIELDS = {
+    "item": "Item",
+    "from": "From",
+    "context": "Checked as",
+    "verdict": "Verdict",
+    "findings": "Findings",
+    "sent": "Sent",
+    "reason": "Author's reason",
+}
+REVIEW_BUTTONS = {
+    "draft": (("Approve", "approve"), ("Send back", "send_back")),
+    "appeal": (("Uphold the verdict", "uphold"), ("Overturn", "overturn")),
+}

@@ -20,12 +20,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import message, to_blocks
 from adapters.tasks import TaskTracker
+from bot.app import quiet_loggers
 from bot.core import Bot
 from bot.home import home_reply
 from bot.messages import Incoming, Reply, User
 from bot.services import Unreachable
 
 log = logging.getLogger("policybot.slack")
+quiet_loggers("slack_bolt", "slack_sdk", "policybot.slack.bolt")  # they log request bodies, with drafts, at DEBUG
 GONE = {
     "user_not_found",
     "account_inactive",

@@ -18,6 +18,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity, ConversationReference
 
 from adapters.teams.render import settled, to_card
+from bot.app import quiet_loggers
 from bot.core import Bot
 from bot.home import home_reply
 from bot.messages import Incoming, Reply, User
@@ -25,6 +26,7 @@ from bot.services import Unreachable
 from bot.store import Store
 
 log = logging.getLogger("policybot.teams")
+quiet_loggers("botbuilder", "botframework", "msrest")  # they log request bodies, with drafts, at DEBUG
 GONE_STATUS = {403, 404}
 
 

@@ -27,7 +27,7 @@ SHORT_ANSWERS = {"stop": texts.SHORT_NO, "review": texts.SHORT_REVIEW, "disclaim
 async def answer_question(turn: Turn, question: str) -> Reply:
     policy = turn.services.policy
     try:
-        hits = policy.lookup(question)
+        hits = await turn.services.engine.run(policy.lookup, question)
     except ModelError as error:
         return Reply([Text.of(texts.LOOKUP_UNAVAILABLE, reason=error)])
     if not hits:
@@ -35,7 +35,7 @@ async def answer_question(turn: Turn, question: str) -> Reply:
     best = hits[0]
     log.info("question answered user=%s section=%s", turn.user.id, best.section.id)
     reply = Reply()
-    if short := _short_answer(turn, question):
+    if short := await _short_answer(turn, question):
         reply.add(short)
     if turn.services.assistant and (written := await turn.services.assistant.answer(question, hits)):
         reply.add(Text.of("{answer}", answer=written.text))
@@ -47,14 +47,15 @@ async def answer_question(turn: Turn, question: str) -> Reply:
     return reply
 
 
-def _short_answer(turn: Turn, question: str) -> Text | None:
+async def _short_answer(turn: Turn, question: str) -> Text | None:
     """For "can I <do something>?": what the policy table says about that action, when a row applies."""
     action = _ACTION.match(question)
     if not action:
         return None
     account, on_duty = user_defaults(turn)
     try:
-        assessment = turn.services.policy.check(action.group(1), account or "personal", bool(on_duty))
+        policy = turn.services.policy
+        assessment = await turn.services.engine.run(policy.check, action.group(1), account or "personal", bool(on_duty))
     except (DraftError, ModelError):
         return None
     level = assessment.verdict.label
@@ -108,7 +109,7 @@ async def lookup(turn: Turn) -> Reply:
         return Reply([Text.of(texts.LOOKUP_WHICH), Choices(sections)])
     if len(topic.split()) > POLICY_TOPIC_MAX_WORDS or topic.endswith("?"):
         return await answer_question(turn, topic)
-    hits = policy.lookup(topic)
+    hits = await turn.services.engine.run(policy.lookup, topic)
     if not hits:
         titles = "; ".join(s.title for s in policy.sections.values())
         return Reply([Text.of(texts.LOOKUP_NONE, topic=topic, titles=titles)])

@@ -17,7 +17,7 @@ log = logging.getLogger("policybot")
 async def assessments(turn: Turn, text: str) -> dict[Context, Assessment]:
     """The draft in every context; raises DraftError for text that cannot be checked."""
     policy = turn.services.policy
-    found = policy.find_many([text])[0]
+    found = (await turn.services.engine.run(policy.find_many, [text]))[0]
     unsure = [key for key, presence in found.items() if not presence.is_detector and presence.band == "possible"]
     if turn.services.assistant and unsure:
         opinions = await turn.services.assistant.second_opinion(text, unsure)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import texts
+from bot.engine_pool import EnginePool, TooComplex
 from bot.intent import Understood, parse_command, understand
 from bot.llm import Assistant
 from bot.messages import Incoming, Reply, Text
@@ -43,6 +44,7 @@ class Bot:
     extra_reviewers: set[str] = field(default_factory=set)
     drafts: DraftCache = field(default_factory=DraftCache)
     assistant: Assistant | None = None  # the optional LLM endpoint
+    engine: EnginePool = field(default_factory=EnginePool)
     intents: IntentClassifier = field(default_factory=lambda: IntentClassifier(shared_encoder(EncoderSpec()).embed))
 
     @property
@@ -62,6 +64,9 @@ class Bot:
             turn = Turn(self, incoming, user)
             dialog, route = self.route(turn)
             reply = await dialog(turn)
+        except TooComplex as error:
+            log.warning("engine over budget user=%s route=%s: %s", incoming.user.id, route, error)
+            reply = Reply([Text.of(texts.TOO_COMPLEX)])
         except Expired as error:
             log.info("expired button user=%s action=%s: %s", incoming.user.id, incoming.action, error)
             reply = Reply([Text.of(texts.BUTTON_EXPIRED)])
@@ -103,10 +108,18 @@ class Bot:
                 awaiting = None
             if awaiting and awaiting.what in AWAITING:
                 return _awaited(awaiting), f"awaiting:{awaiting.what}"
-        understood = understand(incoming.text, self.intents)
-        if understood.kind in ("smalltalk", "unsure") and self.policy.has_structured_data(incoming.text[:2000]):
-            understood = Understood("draft", incoming.text)
-        return _understood(understood), understood.kind
+        return self._understand, "message"
+
+    def _read(self, text: str) -> Understood:
+        understood = understand(text, self.intents)
+        if understood.kind in ("smalltalk", "unsure") and self.policy.has_structured_data(text[:2000]):
+            return Understood("draft", text)
+        return understood
+
+    async def _understand(self, turn: Turn) -> Reply:
+        understood = await self.engine.run(self._read, turn.incoming.text)
+        log.info("understood user=%s as=%s", turn.user.id, understood.kind)
+        return await BY_INTENT[understood.kind](turn, understood.text)
 
     async def learn_timezone(self, user_id: str, zone: str | None) -> None:
         """Record the time zone a platform reports for a user, unless they chose one themselves."""
@@ -144,13 +157,6 @@ def _awaited(awaiting: Awaiting) -> Dialog:
         turn.user.awaiting = None
         await turn.save_user()
         return await AWAITING[awaiting.what](turn, awaiting)
-
-    return run
-
-
-def _understood(understood: Understood) -> Dialog:
-    async def run(turn: Turn) -> Reply:
-        return await BY_INTENT[understood.kind](turn, understood.text)
 
     return run
 

@@ -167,7 +167,7 @@ async def change_context(turn: Turn) -> Reply:
 
 async def fix(turn: Turn) -> Reply:
     text, context, _ = draft_of(turn)
-    assessment = turn.services.policy.check(text, context.account, context.on_duty)
+    assessment = await turn.services.engine.run(turn.services.policy.check, text, context.account, context.on_duty)
     if assessment.verdict.label != "stop":
         if assessment.fixed == text:
             return Reply([Text.of(texts.FIX_NOTHING)])

@@ -82,7 +82,7 @@ async def appeal(turn: Turn) -> Reply:
 async def _create_review(turn: Turn, kind: str) -> Reply:
     text, context, _ = draft_of(turn)
     services = turn.services
-    assessment = services.policy.check(text, context.account, context.on_duty)
+    assessment = await services.engine.run(services.policy.check, text, context.account, context.on_duty)
     now = services.clock()
     review_id = await services.store.create_review(
         kind=kind,

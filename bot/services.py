@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.config import CORE_SETTINGS
+from bot.engine_pool import EnginePool
 from bot.llm import Assistant
 from bot.messages import Reply
 from bot.store import Store
@@ -74,6 +75,7 @@ class Services(Protocol):
     settings: BotSettings
     drafts: DraftCache
     assistant: Assistant | None
+    engine: EnginePool
     rng: random.Random
     clock: Callable[[], float]
 

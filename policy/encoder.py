@@ -66,6 +66,8 @@ class Encoder:
             ctypes.c_int,
             ctypes.POINTER(ctypes.c_float),
         ]
+        lib.e5_token_count.restype = ctypes.c_int
+        lib.e5_token_count.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
         lib.e5_embed.restype = ctypes.c_int
         lib.e5_embed.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_float)]
         self._buffer = ctypes.c_char.from_buffer(self._image)
@@ -75,6 +77,17 @@ class Encoder:
         self._lib = lib
         self._lock = threading.Lock()
         self.spec = spec
+
+    def clip(self, text: str, max_tokens: int) -> str:
+        """`text` cut so that it is at most `max_tokens` tokens: attention costs grow with the
+        square of the length, and unusual scripts take several tokens a character."""
+        for _ in range(4):
+            with self._lock:
+                count = self._lib.e5_token_count(self._model, text.encode("utf-8", "replace"), 0)
+            if count <= max_tokens:
+                return text
+            text = text[: max(1, int(len(text) * max_tokens / count * 0.95))]
+        return text
 
     def embed(self, texts: list[str], query: bool = False) -> np.ndarray:
         """(len(texts), 384) float32, L2-normalised. Drafts are embedded as passages, as the heads

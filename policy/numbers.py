@@ -3,6 +3,8 @@ payment cards (`python-stdnum` checksums). Patterns are RE2: linear time on any 
 
 from __future__ import annotations
 
+import bisect
+
 from collections.abc import Iterator
 
 import phonenumbers
@@ -30,11 +32,12 @@ _PHONE_INTRO_BEFORE = 45
 def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     """Phone numbers in any country's format, minus public short codes and introduced public lines."""
     text = draft.text
-    found: list[Span] = []
+    found: list[Span] = []  # sorted, never overlapping
     for region in settings.regions:
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
             span = (match.start, match.end)
-            if any(s < span[1] and span[0] < e for s, e in found):
+            place = bisect.bisect_left(found, span)
+            if any(s < span[1] and span[0] < e for s, e in found[max(place - 1, 0) : place + 1]):
                 continue
             digits = _digits(match.raw_string)
             if digits in settings.allowed_numbers or len(digits) < 7:
@@ -46,7 +49,7 @@ def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
                 continue  # "our public help line", "línea de atención"
             if not _phone_shaped(match.raw_string) and not near_words(text, match.start, match.end, settings):
                 continue  # a bare run of digits or a ZIP+4 is a phone number only when labelled as one
-            found.append(span)
+            bisect.insort(found, span)
     yield from found
 
 

@@ -60,6 +60,10 @@ def has_words(text: str) -> bool:
     return any(2 <= len(run) <= MAX_WORD for run in _LETTER_RUN.findall(text[:20_000]))
 
 
+MAX_ENCODED_CHUNKS = 8  # per draft: about 2,400 characters; beyond, the most suspect chunks
+MAX_CHUNK_TOKENS = 128  # a 300-character chunk of prose is about 70 tokens
+
+
 class Scorer:
     def __init__(self, heads: Heads, encoder: Encoder, example_texts: list[str], skip_below: float = 0.0) -> None:
         self.heads, self.encoder = heads, encoder
@@ -72,13 +76,24 @@ class Scorer:
         plans = [chunks(t, sentences(t)) if has_words(t) else [] for t in texts]
         flat = [t[c[0].start : c[-1].end] for t, plan in zip(texts, plans, strict=True) for c in plan]
         lexical = self.heads.lexical([features(t) for t in flat]) if flat else np.zeros((0, len(self.heads.signals)))
-        # The first pass: a chunk whose n-gram scores are all far below "possible" skips the encoder.
-        needs_encoder = (lexical / self.heads.thresholds[:, 0]).max(axis=1, initial=0.0) >= self.skip_below
+        # The first pass: a chunk whose n-gram scores are all far below "possible" skips the encoder,
+        # and a long draft sends only its MAX_ENCODED_CHUNKS most suspect chunks to it (the others
+        # keep their n-gram scores), so no draft costs more than a bounded number of encoder passes.
+        suspicion = (lexical / self.heads.thresholds[:, 0]).max(axis=1, initial=0.0)
+        needs_encoder = suspicion >= self.skip_below
+        row = 0
+        for plan in plans:
+            rows = np.arange(row, row + len(plan))
+            wanted = rows[needs_encoder[rows]]
+            if len(wanted) > MAX_ENCODED_CHUNKS:
+                keep = wanted[np.argsort(-suspicion[wanted], kind="stable")[:MAX_ENCODED_CHUNKS]]
+                needs_encoder[np.setdiff1d(wanted, keep)] = False
+            row += len(plan)
         vectors = np.zeros((len(flat), DIM), np.float32)
         probabilities = lexical.copy()
         if needs_encoder.any():
             encoded = np.flatnonzero(needs_encoder)
-            vectors[encoded] = self.encoder.embed([flat[i] for i in encoded])
+            vectors[encoded] = self.encoder.embed([self.encoder.clip(flat[i], MAX_CHUNK_TOKENS) for i in encoded])
             probabilities[encoded] = self.heads.probabilities(vectors[encoded], lexical[encoded])
         self.encoded += int(needs_encoder.sum())
         self.skipped += int(len(flat) - needs_encoder.sum())

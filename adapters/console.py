@@ -20,7 +20,7 @@ import click
 from rich.console import Console
 from rich.text import Text as RichText
 
-from bot.app import build_bot, core_settings
+from bot.app import STARTED_AFRESH, build_bot, core_settings
 from bot.cli.common import fail
 from bot.config import ConfigError
 from bot.core import Bot
@@ -185,6 +185,8 @@ def run_chat(database: str | None, user_name: str | None, reviewer: bool, pack: 
         quiet = None if os.environ.get("POLICYBOT_LOG_LEVEL") else "WARNING"  # logs would interleave with the chat
         values = core_settings({"database": database, "pack": str(pack) if pack else None, "log_level": quiet})
         bot = await build_bot(values, lambda store: InboxMessenger(store, values["reviewers"]))
+        if bot.store.started_afresh:
+            click.echo(f"Warning: {STARTED_AFRESH.format(path=bot.store.label)}", err=True)
         try:
             colour = sys.stdout.isatty()
             console = ConsoleChat(bot, User(f"console:{name}", name), reviewer, sys.stdout, colour)

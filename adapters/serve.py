@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from adapters.health import SERVE_SETTINGS, Admission, health_routes
 from adapters.tasks import TaskTracker
 from bot.app import build_bot, core_settings
 from bot.cli.common import fail
@@ -31,11 +33,17 @@ PLATFORM_LIMITS = {
 
 
 async def housekeeping(bot: Bot, every: float = 3600) -> None:
-    """Purge review drafts past their retention time, and forget old event ids."""
+    """Purge review drafts past their retention time, and forget old event ids (a database
+    outage only postpones it)."""
     while True:
         now = time.time()
-        purged = await bot.store.purge_drafts(now)
-        await bot.store.forget_events(now - 7 * 86400)
+        try:
+            purged = await bot.store.purge_drafts(now)
+            await bot.store.forget_events(now - 7 * 86400)
+        except StoreError as error:
+            log.error("housekeeping: database unavailable, retrying in 60 s: %s", error)
+            await asyncio.sleep(60)
+            continue
         if purged:
             log.info("purged %s review draft(s)", purged)
         await asyncio.sleep(every)
@@ -48,7 +56,8 @@ class Platform:
     name: str
     messenger: Callable[[Store], Messenger]  # built once the store is open
     attach: Callable[[Bot, TaskTracker], list[web.RouteDef]]  # routes to serve; may start jobs
-    drain: Callable[[], Awaitable[None]] = field(default=lambda: asyncio.sleep(0))
+    trackers: list[TaskTracker] = field(default_factory=list)  # work it does after an ack
+    ready: Callable[[], str] = lambda: ""  # "" or what is wrong, for /readyz
 
 
 def rate_limited(platform: str, messenger) -> RateLimitedMessenger:
@@ -69,22 +78,24 @@ def slack_platform(values: dict, file_values: dict, socket_mode: bool) -> Platfo
     client = web_client(settings["bot_token"], settings["api_url"])
     adapters: list[SlackAdapter] = []
 
+    platform = Platform("slack", lambda store: messenger(store), lambda bot, jobs: attach(bot, jobs))
+
     def attach(bot: Bot, jobs: TaskTracker) -> list[web.RouteDef]:
         adapter = SlackAdapter(bot, client, settings["signing_secret"], values["review_channel"])
         adapters.append(adapter)
+        platform.trackers.append(adapter.tasks)
         if socket_mode:
+            adapter.socket_down = "the Slack Socket Mode connection is not up yet"
             jobs.start(run_socket_mode(adapter, settings["app_token"]), "slack-socket-mode")
             return []
         return slack_routes(adapter)
 
-    async def drain() -> None:
-        for adapter in adapters:
-            await adapter.tasks.drain()
+    platform.ready = lambda: next((a.socket_down for a in adapters if a.socket_down), "")
 
     def messenger(store: Store) -> Messenger:
         return rate_limited("slack", SlackMessenger(client, values["review_channel"], values["reviewers"]))
 
-    return Platform("slack", messenger, attach, drain)
+    return platform
 
 
 def teams_platform(values: dict, file_values: dict) -> Platform:
@@ -113,25 +124,35 @@ def setting_groups(slack: bool, teams: bool) -> tuple:
     from adapters.slack.settings import SLACK_SETTINGS
     from adapters.teams.settings import TEAMS_SETTINGS
 
-    return (SCHEDULER_SETTINGS, *((SLACK_SETTINGS,) if slack else ()), *((TEAMS_SETTINGS,) if teams else ()))
+    platform_groups = (*((SLACK_SETTINGS,) if slack else ()), *((TEAMS_SETTINGS,) if teams else ()))
+    return (SCHEDULER_SETTINGS, SERVE_SETTINGS, *platform_groups)
 
 
 async def serve(slack: bool, teams: bool, socket_mode: bool, host: str, port: int, stop: asyncio.Event | None = None):
+    """Serve until `stop` is set, or SIGTERM/SIGINT: then refuse new events with 503, finish the
+    work in flight within POLICYBOT_DRAIN_SECONDS, and say in the log how much finished."""
     values = core_settings(extra_groups=setting_groups(slack, teams))
     file_values = values.pop("file_values")
     schedule = load_settings(SCHEDULER_SETTINGS, file_values=file_values)
+    serving = load_settings(SERVE_SETTINGS, file_values=file_values)
     platforms = [
         *([slack_platform(values, file_values, socket_mode)] if slack else []),
         *([teams_platform(values, file_values)] if teams else []),
     ]
     bot = await build_bot(values, lambda store: RoutingMessenger({p.name: p.messenger(store) for p in platforms}))
+    await bot.engine.run(bot.policy.check, "warm up")  # load the model before saying ready
     jobs, runner = TaskTracker(), None
     stop = stop or asyncio.Event()
+    admission = Admission(serving["max_queue"])
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signal_number, stop.set)
     try:
-        routes = [web.get("/healthz", lambda request: web.json_response({"ok": True}))]
+        routes = health_routes(bot, admission, [p.ready for p in platforms])
         for platform in platforms:
             routes += platform.attach(bot, jobs)
-        application = web.Application()
+            admission.trackers.extend(platform.trackers)
+        application = web.Application(middlewares=[admission.middleware])
         application.add_routes(routes)
         runner = web.AppRunner(application)
         await runner.setup()
@@ -140,13 +161,15 @@ async def serve(slack: bool, teams: bool, socket_mode: bool, host: str, port: in
         jobs.start(housekeeping(bot), "housekeeping")
         jobs.start(Scheduler(bot, ScheduleSettings(**schedule)).run(stop), "scheduler")
         await wait_until_stopped(stop, jobs)
+        await admission.drain(serving["drain_seconds"])
     finally:
+        for signal_number in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signal_number)
         for task in list(jobs.tasks):
             task.cancel()
-        for platform in platforms:
-            await platform.drain()
         if runner is not None:
             await runner.cleanup()
+        bot.engine.close()
         await bot.store.close()
 
 

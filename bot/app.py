@@ -12,6 +12,7 @@ from typing import Any
 from bot.config import CORE_SETTINGS, ConfigError, check_file_keys, default_database, load_settings, read_config_file
 from bot.core import Bot
 from bot.llm import Assistant
+from bot.logs import configure
 from bot.services import BotSettings, Messenger
 from bot.store import Store
 from policy import PackError, Policy
@@ -27,6 +28,13 @@ def core_settings(overrides: dict[str, Any] | None = None, extra_groups: tuple =
     return values
 
 
+log = logging.getLogger("policybot")
+STARTED_AFRESH = (
+    "POLICYBOT_DATABASE: {path} was missing, though policybot had created a database there before; "
+    "a new, empty one was created (the old settings, quiz history and review items are not in it)"
+)
+
+
 def load_pack(setting: str | None) -> Policy:
     try:
         return Policy.load(setting)
@@ -38,7 +46,10 @@ async def open_store(setting: str | None) -> Store:
     path = setting or default_database()
     if not setting:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return await Store.open(path)
+    store = await Store.open(path)
+    if store.started_afresh:
+        log.warning(STARTED_AFRESH.format(path=path))
+    return store
 
 
 # Libraries that log request bodies (drafts!) at DEBUG: never below WARNING. Adapters add the
@@ -65,9 +76,7 @@ def quiet_libraries() -> None:
 
 async def build_bot(values: dict[str, Any], messenger: Callable[[Store], Messenger]) -> Bot:
     quiet_libraries()
-    logging.basicConfig(
-        level=values.get("log_level") or "INFO", format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure(values.get("log_level") or "INFO", values.get("log_format") or "text")
     policy = load_pack(values.get("pack"))
     store = await open_store(values.get("database"))
     await store.purge_drafts(time.time())  # review drafts past their retention time

@@ -8,6 +8,7 @@ in the file, and raises `ConfigError` naming the setting.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,35 @@ def id_list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in str(value).split(",") if part.strip())
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_USER_ID = re.compile(r"^(console|slack|teams|test):\S+$")
+
+
+def log_level(value: str) -> str:
+    level = str(value).strip().upper()
+    if level not in LOG_LEVELS:
+        raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}, not {value!r}")
+    return level
+
+
+def log_format(value: str) -> str:
+    chosen = str(value).strip().lower()
+    if chosen not in ("text", "json"):
+        raise ValueError(f"must be text or json, not {value!r}")
+    return chosen
+
+
+def user_ids(value: str) -> tuple[str, ...]:
+    ids = id_list(value)
+    for user_id in ids:
+        if not _USER_ID.match(user_id):
+            raise ValueError(
+                f"each reviewer is a user id such as slack:T0123:U0456, teams:TENANT:AAD-ID or console:rita, "
+                f"not {user_id!r}"
+            )
+    return ids
+
+
 def timezone(value: str) -> str:
     return parse_timezone(value)
 
@@ -93,14 +123,15 @@ def default_database() -> str:
 CORE_SETTINGS = {
     "database": Setting("POLICYBOT_DATABASE", str, None, help="SQLite file path or postgresql:// URL"),
     "pack": Setting("POLICYBOT_PACK", str, None, help="policy pack directory"),
-    "reviewers": Setting("POLICYBOT_REVIEWERS", id_list, (), help="user ids who decide review items"),
+    "reviewers": Setting("POLICYBOT_REVIEWERS", user_ids, (), help="user ids who decide review items"),
     "review_channel": Setting("POLICYBOT_REVIEW_CHANNEL", str, "", help="chat channel for the review queue"),
     "retention_days": Setting("POLICYBOT_RETENTION_DAYS", positive_int, 30, help="days a review draft is kept"),
     "keep_decided": Setting("POLICYBOT_KEEP_DECIDED", boolean, False, help="keep draft text after a decision"),
     "quiz_length": Setting("POLICYBOT_QUIZ_LENGTH", positive_int, 3, help="questions in one quiz"),
     "timezone": Setting("POLICYBOT_TIMEZONE", timezone, "America/New_York", help="default time zone"),
     "work_hours": Setting("POLICYBOT_WORK_HOURS", hours, (540, 1020), help="default working hours"),
-    "log_level": Setting("POLICYBOT_LOG_LEVEL", str.upper, "INFO", help="logging level"),
+    "log_level": Setting("POLICYBOT_LOG_LEVEL", log_level, "INFO", help="logging level"),
+    "log_format": Setting("POLICYBOT_LOG_FORMAT", log_format, "text", help="text or json (one object a line)"),
     "llm_base_url": Setting("POLICYBOT_LLM_BASE_URL", http_url, "", help="OpenAI-compatible endpoint (off when empty)"),
     "llm_model": Setting("POLICYBOT_LLM_MODEL", str, "", help="model name, or the Azure OpenAI deployment"),
     "llm_api_key": Setting("POLICYBOT_LLM_API_KEY", str, "", help="API key for the endpoint"),

@@ -21,16 +21,18 @@ from bot.engine_pool import EnginePool, TooComplex
 from bot.intent import Understood, parse_command, understand
 from bot.llm import Assistant
 from bot.messages import Incoming, Reply, Text
+from bot.metrics import DEDUPE_HITS, EVENTS, REPLY_SECONDS, STORE_ERRORS
 from bot.payloads import Awaiting, Expired, decode
 from bot.routes import ACTIONS, AWAITING, BY_INTENT, COMMANDS, Dialog
 from bot.services import BotSettings, DraftCache, Messenger
-from bot.store import Store, StoreError
+from bot.store import Store, StoreError, UserRecord
 from bot.turn import Turn
 from policy import Policy
 from policy.encoder import EncoderSpec, shared_encoder
 from policy.intent import IntentClassifier
 
 log = logging.getLogger("policybot")
+RECENT_WINDOW = 600.0  # seconds an event id is remembered in memory while the store is down
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Bot:
     drafts: DraftCache = field(default_factory=DraftCache)
     assistant: Assistant | None = None  # the optional LLM endpoint
     engine: EnginePool = field(default_factory=EnginePool)
+    _recent: dict[str, float] = field(default_factory=dict)  # event ids seen while the store was down
     intents: IntentClassifier = field(default_factory=lambda: IntentClassifier(shared_encoder(EncoderSpec()).embed))
 
     @property
@@ -57,11 +60,8 @@ class Bot:
         try:
             if incoming.from_bot or not await self.first_time(incoming.platform, incoming.event_id):
                 return None
-            user = await self.store.get_user(incoming.user.id, incoming.user.name, incoming.user.tenant)
-            if user.timezone is None and _known_zone(incoming.user.timezone):
-                user.timezone = incoming.user.timezone  # as the platform reports it, until they choose one
-                await self.store.save_user(user)
-            turn = Turn(self, incoming, user)
+            EVENTS.labels(incoming.platform, incoming.kind).inc()
+            turn = await self._turn(incoming)
             dialog, route = self.route(turn)
             reply = await dialog(turn)
         except TooComplex as error:
@@ -71,21 +71,46 @@ class Bot:
             log.info("expired button user=%s action=%s: %s", incoming.user.id, incoming.action, error)
             reply = Reply([Text.of(texts.BUTTON_EXPIRED)])
         except StoreError as error:
+            STORE_ERRORS.inc()
             log.error("store error user=%s route=%s: %s", incoming.user.id, route, error)
             reply = Reply([Text.of(texts.STORE_ERROR, reason=error)])
         except Exception as error:  # the boundary: a bug must not kill the platform's task
             log.error("turn failed user=%s route=%s: %s", incoming.user.id, route, type(error).__name__)
             log.debug("turn failure", exc_info=True)
             reply = Reply([Text.of(texts.SOMETHING_WRONG)])
-        elapsed = (time.perf_counter() - started) * 1000
-        log.info("turn user=%s kind=%s route=%s ms=%.1f", incoming.user.id, incoming.kind, route, elapsed)
+        elapsed = time.perf_counter() - started
+        REPLY_SECONDS.labels(incoming.platform).observe(elapsed)
+        log.info("turn user=%s kind=%s route=%s ms=%.1f", incoming.user.id, incoming.kind, route, elapsed * 1000)
         return reply
 
+    async def _turn(self, incoming: Incoming) -> Turn:
+        """The user's record; while the store is down, a stand-in with the defaults (offline)."""
+        try:
+            user = await self.store.get_user(incoming.user.id, incoming.user.name, incoming.user.tenant)
+        except StoreError as error:
+            STORE_ERRORS.inc()
+            log.error("store down user=%s: %s", incoming.user.id, error)
+            return Turn(self, incoming, UserRecord(incoming.user.id, incoming.user.name), offline=True)
+        if user.timezone is None and _known_zone(incoming.user.timezone):
+            user.timezone = incoming.user.timezone  # as the platform reports it, until they choose one
+            await self.store.save_user(user)
+        return Turn(self, incoming, user)
+
     async def first_time(self, platform: str, event_id: str) -> bool:
-        """Platforms resend events they think were lost; each event id is answered once."""
+        """Platforms resend events they think were lost; each event id is answered once: in the
+        store (across replicas), or in memory for a while when the store is down."""
         if not event_id:
             return True
-        return await self.store.first_time(f"{platform}:{event_id}", self.clock())
+        key, now = f"{platform}:{event_id}", self.clock()
+        try:
+            fresh = await self.store.first_time(key, now)
+        except StoreError:
+            fresh = self._recent.setdefault(key, now) == now
+            for old in [k for k, at in self._recent.items() if at < now - RECENT_WINDOW]:
+                del self._recent[old]
+        if not fresh:
+            DEDUPE_HITS.inc()
+        return fresh
 
     def route(self, turn: Turn) -> tuple[Dialog, str]:
         incoming = turn.incoming

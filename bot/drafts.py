@@ -8,6 +8,7 @@ import time
 
 from bot import assisted, texts
 from bot.messages import Choices, FindingView, Highlight, Note, Reply, Text, VerdictBlock
+from bot.metrics import CHECK_SECONDS, VERDICTS
 from bot.payloads import DraftRef, Expired
 from bot.turn import Turn, choice
 from policy import ALL_CONTEXTS, Assessment, Context, DraftError
@@ -52,11 +53,17 @@ async def check_text(turn: Turn, text: str) -> Reply:
         return Reply([Text.of(texts.DRAFT_ERROR, reason=error)])
     candidates = [c for c in ALL_CONTEXTS if account in (None, c.account) and on_duty in (None, c.on_duty)]
     verdicts = {outcomes[c].verdict for c in candidates}
+    if turn.offline and len(verdicts) > 1:  # no settings to ask into: the safest reading
+        strictest = max(candidates, key=lambda c: outcomes[c].verdict)
+        reply = verdict_reply(turn, text, outcomes[strictest])
+        return reply.add(Note(texts.SETTINGS_UNAVAILABLE))
     if len(verdicts) > 1:
         log.info("draft needs context user=%s", turn.user.id)
         return ask_context(turn, text)
     context = Context(account or "personal", bool(on_duty))
     assessment = outcomes[context]
+    VERDICTS.labels(assessment.verdict.label).inc()
+    CHECK_SECONDS.observe(time.perf_counter() - started)
     log.info(
         "draft checked user=%s verdict=%s rules=%s ms=%.2f",
         turn.user.id,
@@ -64,7 +71,8 @@ async def check_text(turn: Turn, text: str) -> Reply:
         ",".join(f.rule for f in assessment.findings),
         (time.perf_counter() - started) * 1000,
     )
-    return verdict_reply(turn, text, assessment, known=account is not None and on_duty is not None)
+    reply = verdict_reply(turn, text, assessment, known=account is not None and on_duty is not None)
+    return reply.add(Note(texts.SETTINGS_UNAVAILABLE)) if turn.offline else reply
 
 
 CONTEXT_CHOICES = tuple((label, account, duty) for (account, duty), label in texts.CONTEXT_BUTTONS.items())

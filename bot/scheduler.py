@@ -28,6 +28,7 @@ import holidays as holiday_data
 from bot import texts
 from bot.config import Setting, positive_int
 from bot.messages import Choices, Reply, Text
+from bot.metrics import NUDGES, STORE_ERRORS
 from bot.payloads import SettingChoice
 from bot.quiz import pick_questions, question_reply
 from bot.services import Services, Unreachable
@@ -47,6 +48,13 @@ def holiday_setting(value: str) -> str:
     return value.upper()
 
 
+def positive_days(value: str) -> float:
+    days = non_negative(value)
+    if days == 0:
+        raise ValueError("must be a number of days above 0")
+    return days
+
+
 def non_negative(value: str) -> float:
     number = float(value)
     if number < 0:
@@ -55,7 +63,7 @@ def non_negative(value: str) -> float:
 
 
 SCHEDULER_SETTINGS = {
-    "nudge_every_days": Setting("POLICYBOT_NUDGE_EVERY_DAYS", non_negative, 7.0, help="days between quiz nudges"),
+    "nudge_every_days": Setting("POLICYBOT_NUDGE_EVERY_DAYS", positive_days, 7.0, help="days between quiz nudges"),
     "reminder_every_days": Setting(
         "POLICYBOT_REMINDER_EVERY_DAYS", non_negative, 90.0, help="days between disclaimer reminders (0: off)"
     ),
@@ -171,6 +179,7 @@ class Scheduler:
                 claimed = await self.services.store.claim_due(
                     job, self.clock(), self.settings.claim_lease_seconds, self.settings.batch
                 )
+                NUDGES.labels(job, "claimed").inc(len(claimed))
                 if not claimed:
                     break
                 sent += sum(await asyncio.gather(*(self.deliver_gated(job, u) for u in claimed)))
@@ -204,6 +213,7 @@ class Scheduler:
             await store.finish_job(job, user.id, None, None, unreachable=True)
             return False
         except Exception as error:  # the platform failed: release the claim, retry in a while
+            NUDGES.labels(job, "failed").inc()
             log.warning("%s not sent user=%s: %r", job, user.id, error)
             if session is not None:
                 await store.end_quiz_session(user.id, session.session_id)
@@ -211,6 +221,7 @@ class Scheduler:
             return False
         await store.finish_job(job, user.id, self.plan_for(job, user, now + every * DAY), now)
         self.sent.append((job, user.id))
+        NUDGES.labels(job, "sent").inc()
         log.info("%s sent user=%s", job, user.id)
         return True
 
@@ -246,6 +257,7 @@ class Scheduler:
                 backoff = 1.0
                 delay = self.settings.tick_seconds
             except StoreError as error:
+                STORE_ERRORS.inc()
                 log.error("scheduler: database unavailable, retrying in %.0f s: %s", backoff, error)
                 delay, backoff = backoff, min(backoff * 2, 60.0)
             with contextlib.suppress(TimeoutError):

@@ -23,15 +23,19 @@ from bot.schema import (
 
 
 class StoreBase:
-    def __init__(self, engine: AsyncEngine, label: str) -> None:
+    def __init__(self, engine: AsyncEngine, label: str, path: Path | None = None) -> None:
         self.engine = engine
         self.label = label
+        self.path = path  # the SQLite file, whose identity is checked before every transaction
+        self.identity: tuple[int, int] | None = None
+        self.started_afresh = False  # a new SQLite file where an earlier one had been
         self.is_postgres = engine.dialect.name == "postgresql"
         self.busy_timeout_ms = 5000
 
     @classmethod
     async def open(cls, setting: str):  # -> the subclass
         url = database_url(setting)
+        path: Path | None = None
         if url.startswith("sqlite"):
             path = Path(url.split(":///", 1)[1])
             if not path.parent.is_dir():
@@ -41,14 +45,34 @@ class StoreBase:
         else:
             engine = create_async_engine(url, pool_pre_ping=True, pool_size=5)
             label = sa.make_url(url).render_as_string(hide_password=True)
-        store = cls(engine, label)
+        store = cls(engine, label, path)
+        if path is not None:
+            store.started_afresh = not path.exists() and _marker(path).exists()
         await store.migrate()
+        if path is not None:
+            _marker(path).touch()
+            store.identity = _identity(path)
         return store
 
     async def close(self) -> None:
         await self.engine.dispose()
 
+    def check_identity(self) -> None:
+        """A SQLite file deleted or replaced under a running bot is refused, not written to."""
+        if self.path is None or self.identity is None:
+            return
+        if _identity(self.path) != self.identity:
+            raise StoreError(
+                f"POLICYBOT_DATABASE: the database file {self.label} was deleted or replaced while policybot "
+                "was running; nothing was written. Restore it, or restart policybot to use the file now there."
+            )
+
+    async def ping(self) -> None:
+        """Raises StoreError unless the database answers (readiness)."""
+        await self._run(lambda connection: connection.execute(sa.text("SELECT 1")))
+
     async def _run(self, work: Callable[[AsyncConnection], Any]) -> Any:
+        self.check_identity()
         try:
             async with self.engine.begin() as connection:
                 if not self.is_postgres:
@@ -114,3 +138,16 @@ class StoreBase:
             return [UserRecord(**row) for row in rows]
 
         return await self._run(work)
+
+
+def _marker(path: Path) -> Path:
+    """Left beside a SQLite file policybot created, so a deleted database is noticed."""
+    return path.with_name(path.name + ".created")
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)

@@ -122,7 +122,10 @@ SAVED_HOURS = "Working hours: {hours}, Mon–Fri."
 SAVED_CONTEXT = "I'll use this for your drafts."
 UNKNOWN_COMMAND = "I don't know that command."
 DRAFT_ERROR = "I can't check that: {reason}"
-STORE_ERROR = "Sorry, I can't reach my database right now ({reason}). Nothing was changed; please try again."
+STORE_ERROR = (
+    "Sorry, I can't reach my database right now ({reason}). Nothing was changed; please try again in a minute."
+)
+SETTINGS_UNAVAILABLE = "Your settings are unavailable for a moment, so I checked this in the strictest context."
 STALE_BUTTON = "That button is from an older message and no longer applies."
 
 # Button labels, field names and notes.

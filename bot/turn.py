@@ -19,6 +19,7 @@ class Turn:
     services: Services
     incoming: Incoming
     user: UserRecord
+    offline: bool = False  # the store is down: the user's record is a stand-in with the defaults
 
     @property
     def is_reviewer(self) -> bool:

@@ -4,7 +4,6 @@ payment cards (`python-stdnum` checksums). Patterns are RE2: linear time on any 
 from __future__ import annotations
 
 import bisect
-
 from collections.abc import Iterator
 
 import phonenumbers

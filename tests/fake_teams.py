@@ -15,6 +15,7 @@ class FakeConnector(FakeServer):
     def __init__(self) -> None:
         super().__init__()
         self.calls: list[tuple[str, str, dict]] = []  # (method, path, body)
+        self.fail_next: list[int] = []  # statuses to answer the next sends with
 
     def routes(self) -> list[web.RouteDef]:
         return [web.route("*", "/{tail:.*}", self.record)]
@@ -27,6 +28,8 @@ class FakeConnector(FakeServer):
         body = await request.json() if request.can_read_body else {}
         self.calls.append((request.method, request.path, body))
         await self.recorder.notify()
+        if self.fail_next and request.method == "POST":
+            return web.json_response({"error": {"code": "Failed"}}, status=self.fail_next.pop(0))
         return web.json_response({"id": f"resp-{uuid.uuid4().hex[:8]}"})
 
     def sent_to(self, conversation: str) -> list[dict]:

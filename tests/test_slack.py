@@ -338,3 +338,16 @@ async def test_a_stale_or_foreign_button_gets_expired_and_no_traceback(slack, ca
         answered = await slack.click(stale, "Fix it for me")
     assert "This button has expired" in json.dumps(answered[-1])
     assert not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [({"X-Slack-Request-Timestamp": "soon"}, 400), ({"X-Slack-Signature": ""}, 401)],
+    ids=["timestamp-not-a-number", "no-signature"],
+)
+async def test_malformed_slack_headers_get_400_or_401_without_a_traceback(slack, caplog, headers, status):
+    body = event_body(dm_event("hello", user="UHDR", channel="DUHDR"), "Ev-hdr")
+    with caplog.at_level(logging.INFO):
+        response = await slack.post(body, headers=headers)
+    assert response.status == status
+    assert not [r for r in caplog.records if r.exc_info]

@@ -257,3 +257,15 @@ async def test_a_stale_or_foreign_card_submit_gets_expired_and_no_traceback(team
             card = await teams.say("alice", value=value)
         assert "This button has expired" in texts(card)
     assert not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
+
+
+async def test_an_undeliverable_reply_is_one_log_line_and_the_request_still_succeeds(teams, caplog):
+    teams.fake.fail_next = [500]
+    sent = activity(teams.fake.service_url, "alice", "Guest wifi password is Welcome2City!", activity_id="act-fail-1")
+    with caplog.at_level(logging.INFO):
+        status = await teams.post(sent)
+    assert status in (200, 201)
+    lines = [r.getMessage() for r in caplog.records if "not delivered" in r.getMessage()]
+    assert lines == ["teams reply not delivered activity=act-fail-1 status=500 error=" + lines[0].rsplit("=", 1)[1]]
+    assert not [r for r in caplog.records if r.exc_info]
+    assert "Welcome2City" not in caplog.text

@@ -85,6 +85,7 @@ class SlackAdapter:
         self.bot, self.client, self.review_channel = bot, client, review_channel
         self.tasks = TaskTracker()
         self.zones_asked: set[str] = set()  # users whose time zone was asked of Slack in this process
+        self.socket_down = ""  # Socket Mode: what is wrong with the connection, for /readyz
         self.app = AsyncApp(
             client=client,
             signing_secret=signing_secret or "socket-mode",

@@ -17,6 +17,13 @@ log = logging.getLogger("policybot.slack")
 
 def slack_routes(adapter: SlackAdapter) -> list[web.RouteDef]:
     async def events(request: web.Request) -> web.Response:
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        if not request.headers.get("X-Slack-Signature"):
+            log.warning("slack request refused: no signature")
+            return web.json_response({"error": "missing X-Slack-Signature"}, status=401)
+        if not timestamp.isdigit():
+            log.warning("slack request refused: malformed timestamp")
+            return web.json_response({"error": "X-Slack-Request-Timestamp must be a number"}, status=400)
         bolt_response = await adapter.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 
@@ -36,14 +43,16 @@ async def run_socket_mode(adapter: SlackAdapter, app_token: str, stale_after: fl
     handler = AsyncSocketModeHandler(adapter.app, app_token, ping_interval=min(10.0, stale_after / 4))
     await handler.connect_async()
     log.info("socket mode connected")
+    adapter.socket_down = ""
     down_since: float | None = None
     try:
         while True:
             await asyncio.sleep(check_every)
             if await handler.client.is_connected():
-                down_since = None
+                down_since, adapter.socket_down = None, ""
                 continue
             down_since = down_since or time.monotonic()
+            adapter.socket_down = "the Slack Socket Mode connection is down"
             log.warning("socket mode connection is down; reconnecting")
             try:
                 await handler.client.connect_to_new_endpoint()

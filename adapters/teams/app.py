@@ -106,7 +106,21 @@ class TeamsBot(ActivityHandler):
             )
             reply = await self.bot.handle(incoming)
         if reply is not None:
+            await self.deliver(turn_context, reply)
+
+    async def deliver(self, turn_context: TurnContext, reply: Reply) -> None:
+        """A reply Teams will not take is logged in one line; the request itself still succeeds,
+        as the Bot Framework expects of a processed activity."""
+        try:
             await turn_context.send_activity(card_activity(reply))
+        except Exception as error:  # the connector's errors come in several types
+            status = getattr(getattr(error, "response", None), "status_code", None) or getattr(error, "status", "")
+            log.warning(
+                "teams reply not delivered activity=%s status=%s error=%s",
+                turn_context.activity.id,
+                status,
+                type(error).__name__,
+            )
 
     async def settle(self, turn_context: TurnContext, value: dict, user: User) -> None:
         """Replace the card whose button was used, so a stale button cannot be used again."""

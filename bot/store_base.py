@@ -43,7 +43,12 @@ class StoreBase:
             engine = create_async_engine(url, connect_args={"timeout": 0.2})
             label = str(path)
         else:
-            engine = create_async_engine(url, pool_pre_ping=True, pool_size=5)
+            try:
+                engine = create_async_engine(url, pool_pre_ping=True, pool_size=5)
+            except ModuleNotFoundError:
+                raise StoreError(
+                    "POLICYBOT_DATABASE: PostgreSQL needs the postgres extra: pip install 'policybot[postgres]'"
+                ) from None
             label = sa.make_url(url).render_as_string(hide_password=True)
         store = cls(engine, label, path)
         if path is not None:

@@ -78,12 +78,15 @@ class Encoder:
         self._lock = threading.Lock()
         self.spec = spec
 
+    def tokens(self, text: str) -> int:
+        with self._lock:
+            return int(self._lib.e5_token_count(self._model, text.encode("utf-8", "replace"), 0))
+
     def clip(self, text: str, max_tokens: int) -> str:
-        """`text` cut so that it is at most `max_tokens` tokens: attention costs grow with the
-        square of the length, and unusual scripts take several tokens a character."""
+        """`text` cut so that it is at most `max_tokens` tokens: the encoder's time grows with the
+        tokens, and unusual scripts take several tokens a character."""
         for _ in range(4):
-            with self._lock:
-                count = self._lib.e5_token_count(self._model, text.encode("utf-8", "replace"), 0)
+            count = self.tokens(text)
             if count <= max_tokens:
                 return text
             text = text[: max(1, int(len(text) * max_tokens / count * 0.95))]

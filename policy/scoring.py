@@ -60,7 +60,7 @@ def has_words(text: str) -> bool:
     return any(2 <= len(run) <= MAX_WORD for run in _LETTER_RUN.findall(text[:20_000]))
 
 
-MAX_ENCODED_CHUNKS = 8  # per draft: about 2,400 characters; beyond, the most suspect chunks
+TOKEN_BUDGET = 200  # encoder tokens per draft: about 800 characters of prose (~0.6 ms a token)
 MAX_CHUNK_TOKENS = 128  # a 300-character chunk of prose is about 70 tokens
 
 
@@ -77,23 +77,28 @@ class Scorer:
         flat = [t[c[0].start : c[-1].end] for t, plan in zip(texts, plans, strict=True) for c in plan]
         lexical = self.heads.lexical([features(t) for t in flat]) if flat else np.zeros((0, len(self.heads.signals)))
         # The first pass: a chunk whose n-gram scores are all far below "possible" skips the encoder,
-        # and a long draft sends only its MAX_ENCODED_CHUNKS most suspect chunks to it (the others
-        # keep their n-gram scores), so no draft costs more than a bounded number of encoder passes.
+        # and a draft sends its most suspect chunks to it only up to TOKEN_BUDGET tokens (the others
+        # keep their n-gram scores), so no draft costs more than a bounded amount of encoder time.
         suspicion = (lexical / self.heads.thresholds[:, 0]).max(axis=1, initial=0.0)
         needs_encoder = suspicion >= self.skip_below
+        clipped = list(flat)
         row = 0
         for plan in plans:
             rows = np.arange(row, row + len(plan))
-            wanted = rows[needs_encoder[rows]]
-            if len(wanted) > MAX_ENCODED_CHUNKS:
-                keep = wanted[np.argsort(-suspicion[wanted], kind="stable")[:MAX_ENCODED_CHUNKS]]
-                needs_encoder[np.setdiff1d(wanted, keep)] = False
+            spent = 0
+            for i in rows[needs_encoder[rows]][np.argsort(-suspicion[rows[needs_encoder[rows]]], kind="stable")]:
+                clipped[i] = self.encoder.clip(flat[i], MAX_CHUNK_TOKENS)
+                cost = self.encoder.tokens(clipped[i])
+                if spent and spent + cost > TOKEN_BUDGET:
+                    needs_encoder[i] = False  # keeps its n-gram scores
+                else:
+                    spent += cost
             row += len(plan)
         vectors = np.zeros((len(flat), DIM), np.float32)
         probabilities = lexical.copy()
         if needs_encoder.any():
             encoded = np.flatnonzero(needs_encoder)
-            vectors[encoded] = self.encoder.embed([self.encoder.clip(flat[i], MAX_CHUNK_TOKENS) for i in encoded])
+            vectors[encoded] = self.encoder.embed([clipped[i] for i in encoded])
             probabilities[encoded] = self.heads.probabilities(vectors[encoded], lexical[encoded])
         self.encoded += int(needs_encoder.sum())
         self.skipped += int(len(flat) - needs_encoder.sum())

@@ -150,10 +150,13 @@ class Bot:
         """Record the time zone a platform reports for a user, unless they chose one themselves."""
         if not _known_zone(zone):
             return
-        record = await self.store.get_user(user_id)
-        if record.timezone is None:
-            record.timezone = zone
-            await self.store.save_user(record)
+        try:
+            record = await self.store.get_user(user_id)
+            if record.timezone is None:
+                record.timezone = zone
+                await self.store.save_user(record)
+        except StoreError as error:  # learned another time
+            log.info("time zone not saved user=%s: %s", user_id, error)
 
 
 def _known_zone(zone: str | None) -> bool:

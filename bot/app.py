@@ -37,7 +37,7 @@ STARTED_AFRESH = (
 
 def load_pack(setting: str | None) -> Policy:
     try:
-        return Policy.load(setting)
+        return Policy.load(setting, lazy=True)
     except PackError as error:
         raise ConfigError(f"POLICYBOT_PACK: {error}") from None
 

@@ -47,20 +47,33 @@ class BuiltPack:
     examples: list[Example]
     model_paths: list[Path]
     faq: tuple[tuple[str, str], ...] = ()
+    raw: RawPack | None = None  # kept to read the examples later, when they were skipped
 
 
-def build_pack(path: str | Path | None) -> BuiltPack:
+def build_pack(path: str | Path | None, examples: bool = True) -> BuiltPack:
+    """The pack, validated; with `examples` False its labelled drafts are read later, on demand
+    (`read_built_examples`)."""
     problems: list[Problem] = []
     raw = read_pack(resolve_pack(path), problems)
-    built = _Builder(raw, problems).build()
+    built = _Builder(raw, problems, examples).build()
     if problems:
         raise PackError(problems)
     return built
 
 
+def read_built_examples(built: BuiltPack) -> list[Example]:
+    """The examples of a pack built without them; raises PackError for any bad line."""
+    problems: list[Problem] = []
+    signals, detectors = {s.id for s in built.signals}, {d.id for d in built.detectors}
+    examples = load_examples(built.raw, signals, detectors, problems) if built.raw else []
+    if problems:
+        raise PackError(problems)
+    return examples
+
+
 class _Builder:
-    def __init__(self, raw: RawPack, problems: list[Problem]) -> None:
-        self.raw, self.problems = raw, problems
+    def __init__(self, raw: RawPack, problems: list[Problem], examples: bool = True) -> None:
+        self.raw, self.problems, self.with_examples = raw, problems, examples
 
     def problem(self, item: Sourced | Path, line: int, reason: str) -> None:
         path = item.path if isinstance(item, Sourced) else item
@@ -82,10 +95,16 @@ class _Builder:
             for other in row.supersedes:
                 if other not in {r.id for r in rows}:
                     self.problem(items["rows"][row.id], line_of(items["rows"][row.id].value), f"unknown row {other!r}")
-        examples = load_examples(self.raw, {s.id for s in signals}, {d.id for d in detectors}, self.problems)
+        examples = (
+            load_examples(self.raw, {s.id for s in signals}, {d.id for d in detectors}, self.problems)
+            if self.with_examples
+            else []
+        )
         faq = load_faq(self.raw, set(sections), self.problems)
         model_paths = self.raw.model_paths
-        return BuiltPack(dict(meta), sections, questions, detectors, signals, rows, examples, model_paths, faq)
+        return BuiltPack(
+            dict(meta), sections, questions, detectors, signals, rows, examples, model_paths, faq, self.raw
+        )
 
     def section(self, item: Sourced) -> Section | None:
         value, line = item.value, line_of(item.value)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import re2
 
-from policy.build import BuiltPack, Detector, build_pack
+from policy.build import BuiltPack, Detector, build_pack, read_built_examples
 from policy.detectors import KINDS, ON_ORIGINAL, OUTRANK_PHONE
 from policy.encoder import EncoderError, EncoderSpec, shared_encoder
-from policy.examples import digest
+from policy.examples import Example, digest, files_digest
 from policy.heads import Heads
 from policy.model import ALL_CONTEXTS, CATEGORIES, Assessment, Context, Finding, Question, Section, Verdict
 from policy.normalize import Shadow
@@ -49,22 +49,34 @@ class Policy:
         self.rows: list[Row] = built.rows
         self.detectors: list[Detector] = built.detectors
         self.signals = built.signals
-        self.examples = built.examples
+        self._examples: list | None = built.examples if built.raw is None or built.examples else None
         self.max_draft_chars = int(built.meta.get("max_draft_chars") or DEFAULT_MAX_DRAFT_CHARS)
         self._scorer: Scorer | None = None
         self._heads: Heads | None = None
         self._retriever: Retriever | None = None
 
     @classmethod
-    def load(cls, path: str | Path | None = None, need_model: bool = True) -> Policy:
+    def load(cls, path: str | Path | None = None, need_model: bool = True, lazy: bool = False) -> Policy:
         """Load and validate a pack (None: the built-in default). Raises PackError, or ModelError
-        when the trained model is missing or older than the examples and `need_model` is set."""
-        policy = cls(build_pack(path), Path(path) if path else None)
+        when the trained model is missing or older than the examples and `need_model` is set.
+        `lazy`: when the model was trained on exactly these example files, they are read only if
+        something asks for them (a quick start for checking drafts)."""
+        policy = cls(build_pack(path, examples=not lazy), Path(path) if path else None)
         if need_model:
             problem = policy.model_problem()
             if problem:
                 raise ModelError(problem)
         return policy
+
+    @property
+    def examples(self) -> list[Example]:
+        if self._examples is None:
+            self._examples = read_built_examples(self._built)
+        return self._examples
+
+    @property
+    def files_digest(self) -> str:
+        return files_digest(self._built.raw.example_files if self._built.raw else [], tuple(s.id for s in self.signals))
 
     @property
     def name(self) -> str:
@@ -97,10 +109,12 @@ class Policy:
         if not self.model_path.exists():
             return f"the pack has no trained model ({self.model_path}); run: policybot policy train {self._pack_dir()}"
         try:
-            trained_on = self.heads().meta.get("digest")
+            meta = self.heads().meta
         except ModelError as error:
             return str(error)
-        if trained_on != self.examples_digest:
+        if meta.get("files") == self.files_digest:
+            return ""  # the very files it was trained on
+        if meta.get("digest") != self.examples_digest:
             return (
                 f"the model {self.model_path} is older than the pack's examples or signals; "
                 f"run: policybot policy train {self._pack_dir()}"
@@ -118,7 +132,7 @@ class Policy:
                 encoder = shared_encoder(spec)
             except EncoderError as error:
                 raise ModelError(str(error)) from None
-            self._scorer = Scorer(heads, encoder, [e.text for e in self.examples], FIRST_PASS_SKIP_BELOW)
+            self._scorer = Scorer(heads, encoder, lambda: [e.text for e in self.examples], FIRST_PASS_SKIP_BELOW)
         return self._scorer
 
     def _encoder_spec(self) -> EncoderSpec:

@@ -25,6 +25,7 @@ import numpy as np
 from policy.ngrams import lexical_probabilities
 
 BANDS = ("possible", "likely", "very likely")
+TEXT_SEPARATOR = "\x1e"  # between the training drafts' texts in the model file
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Heads:
     lexical_w: np.ndarray | None = None  # (BUCKETS, signals) float16
     lexical_b: np.ndarray | None = None
     stack: np.ndarray | None = None  # (signals, 4): weights of the three views' logits and a bias
+    example_texts: tuple[str, ...] = ()  # the training drafts themselves, for "like: ..."
     _pool_cache: np.ndarray | None = None
 
     def lexical(self, grams: list[np.ndarray]) -> np.ndarray:
@@ -101,6 +103,7 @@ class Heads:
                 lexical_b=self.lexical_b,
                 stack=self.stack if self.stack is not None else np.zeros((0, 4), np.float32),
                 meta=np.array(json.dumps({**self.meta, "signals": list(self.signals)})),
+                example_texts=np.array(TEXT_SEPARATOR.join(self.example_texts)),
             )
 
     @classmethod
@@ -121,6 +124,7 @@ class Heads:
                 data["lexical_w"],
                 data["lexical_b"],
                 data["stack"] if "stack" in data.files and len(data["stack"]) else None,
+                tuple(str(data["example_texts"]).split(TEXT_SEPARATOR)) if "example_texts" in data.files else (),
             )
 
 

@@ -9,6 +9,7 @@ diluted by the rest. When a signal fires in a chunk of several sentences, the n-
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,7 +66,9 @@ MAX_CHUNK_TOKENS = 128  # a 300-character chunk of prose is about 70 tokens
 
 
 class Scorer:
-    def __init__(self, heads: Heads, encoder: Encoder, example_texts: list[str], skip_below: float = 0.0) -> None:
+    def __init__(
+        self, heads: Heads, encoder: Encoder, example_texts: Callable[[], list[str]], skip_below: float = 0.0
+    ) -> None:
         self.heads, self.encoder = heads, encoder
         self.skip_below = skip_below  # 0: every chunk with words is embedded
         self.encoded = self.skipped = 0  # chunks, for the bench
@@ -135,5 +138,9 @@ class Scorer:
         labelled = self.heads.example_signals[:, k]
         if not labelled.any():
             return ""
-        example_row = int(self.heads.example_ids[int(np.argmax(np.where(labelled, similarity, -np.inf)))])
-        return self.example_texts[example_row] if 0 <= example_row < len(self.example_texts) else ""
+        nearest = int(np.argmax(np.where(labelled, similarity, -np.inf)))
+        if self.heads.example_texts:
+            return self.heads.example_texts[nearest]
+        example_row = int(self.heads.example_ids[nearest])
+        texts = self.example_texts()
+        return texts[example_row] if 0 <= example_row < len(texts) else ""

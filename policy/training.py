@@ -63,6 +63,7 @@ def train(pack: str | Path | None, layers: int = 6, settings: FitSettings | None
         labels > 0.5,
         {
             "digest": policy.examples_digest,
+            "files": policy.files_digest,
             "encoder": spec.name,
             "layers": spec.layers,
             "trained_on": len(rows),
@@ -70,6 +71,7 @@ def train(pack: str | Path | None, layers: int = 6, settings: FitSettings | None
         },
         lexical_w,
         lexical_b,
+        example_texts=tuple(policy.examples[i].text for i in rows),
     )
     calibration_grams = [g for g, c in zip(grams, calibration, strict=True) if c]
     others = (vectors[fitting], labels[fitting] > 0.5)  # a calibration draft is not its own neighbour

@@ -31,7 +31,7 @@ VERDICT_COLOURS = {
 @pack_option
 def check(text, official, on_duty, jsonl, as_json, pack) -> None:
     """Check a draft post. With no TEXT, the draft is read from stdin."""
-    policy = load_policy(pack)
+    policy = load_policy(pack, lazy=True)
     if jsonl is not None:
         sys.exit(check_jsonl(policy, jsonl, sys.stdout))
     if text is None:

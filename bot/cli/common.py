@@ -21,9 +21,9 @@ pack_option = click.option(
 db_option = click.option("--db", "database", help="SQLite file or postgresql:// URL (default: POLICYBOT_DATABASE).")
 
 
-def load_policy(pack: Path | None, need_model: bool = True) -> Policy:
+def load_policy(pack: Path | None, need_model: bool = True, lazy: bool = False) -> Policy:
     try:
-        return Policy.load(pack, need_model=need_model)
+        return Policy.load(pack, need_model=need_model, lazy=lazy)
     except (PackError, ModelError) as error:
         raise click.ClickException(str(error)) from None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import time
 from collections.abc import Callable
@@ -131,6 +132,8 @@ def setting_groups(slack: bool, teams: bool) -> tuple:
 async def serve(slack: bool, teams: bool, socket_mode: bool, host: str, port: int, stop: asyncio.Event | None = None):
     """Serve until `stop` is set, or SIGTERM/SIGINT: then refuse new events with 503, finish the
     work in flight within POLICYBOT_DRAIN_SECONDS, and say in the log how much finished."""
+    # The engine pool runs one check per core; each check then uses one thread (unless set).
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     values = core_settings(extra_groups=setting_groups(slack, teams))
     file_values = values.pop("file_values")
     schedule = load_settings(SCHEDULER_SETTINGS, file_values=file_values)

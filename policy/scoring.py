@@ -56,6 +56,13 @@ def chunks(text: str, parts: list[Piece]) -> list[list[Piece]]:
     return out
 
 
+def first_chunk(text: str) -> str:
+    """The first piece of a (shadow) text the scorer sends to the encoder: embedding it for
+    another purpose first (the intent of a chat message) makes the check's pass a cache hit."""
+    plan = chunks(text, sentences(text))
+    return text[plan[0][0].start : plan[0][-1].end] if plan else text[:CHUNK_CHARS]
+
+
 def has_words(text: str) -> bool:
     """A cheap first pass: a draft with no word at all (a run of one letter, digits, emoji) needs no encoder."""
     return any(2 <= len(run) <= MAX_WORD for run in _LETTER_RUN.findall(text[:20_000]))

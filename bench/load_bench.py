@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import signal
 import statistics
@@ -28,7 +27,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, dm_event, event_body, sign  # noqa: E402
+from tests.fake_slack import FakeSlack, dm_event, event_body, serve_env, sign  # noqa: E402
 from tests.localhost import start_serve  # noqa: E402
 
 
@@ -59,15 +58,7 @@ def percentile(values: list[float], share: float) -> float:
 async def run(rate: int, seconds: float, texts: list[str], sigterm: bool) -> dict:
     fake = await TimedSlack().start()
     database = Path(tempfile.mkdtemp()) / "load.sqlite3"
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.api_url,
-        "POLICYBOT_DATABASE": str(database),
-        "POLICYBOT_LOG_LEVEL": "WARNING",
-    }
-    process, base = await start_serve("--slack", env=env)
+    process, base = await start_serve("--slack", env=serve_env(fake, database, POLICYBOT_LOG_LEVEL="WARNING"))
     sent: dict[str, float] = {}
     acks: list[float] = []
     statuses: dict[str, int] = {}

@@ -174,4 +174,5 @@ async def reminder_ok(turn: Turn) -> Reply:
     return Reply([Text.of(texts.REMINDER_THANKS)])
 
 
+SETTING_WORDS = (*SETTERS, *SETTING_ALIASES)  # what may follow `settings` (bot/intent.py)
 ACTIONS = {"settings.set": set_from_button, "reminder.ok": reminder_ok}

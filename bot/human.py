@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 import re
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import available_timezones
 
 DAY = 24 * 60
 SNOOZE_MAX_DAYS = 90
@@ -71,13 +71,7 @@ def parse_timezone(text: str) -> str:
     cleaned = str(text).strip().replace(" ", "_")
     zones = _zones()
     if cleaned.lower() in zones:
-        name = zones[cleaned.lower()]
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-        else:
-            return name
+        return zones[cleaned.lower()]
     close = difflib.get_close_matches(cleaned.lower(), list(zones), n=1, cutoff=0.6)
     if not close:  # "London" -> Europe/London
         close = [z for z in zones if z.rsplit("/", 1)[-1] == cleaned.lower()][:1]

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.account import SETTING_WORDS
 from policy.intent import Intent, IntentClassifier
 
 COMMAND_WORDS = ("help", "policy", "quiz", "settings", "queue", "stop")
-SETTING_NAMES = ("timezone", "tz", "hours", "nudges", "reminders", "snooze", "account", "duty")
 POLICY_TOPIC_MAX_WORDS = 4
 # Below this confidence, a message that is either a draft or a question gets two buttons.
 ASK_BELOW = 0.6
@@ -56,7 +56,7 @@ def parse_command(text: str) -> Command | None:
     if not rest:
         return Command(word, "")
     short = len(rest.split()) <= POLICY_TOPIC_MAX_WORDS and not re.search(r"[!.?]", rest)
-    if word == "settings" and (rest.split()[0].lower() in SETTING_NAMES or short):
+    if word == "settings" and (rest.split()[0].lower() in SETTING_WORDS or short):
         return Command(word, rest)
     if word == "policy" and short:
         return Command(word, rest)

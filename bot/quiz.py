@@ -91,12 +91,12 @@ async def answer_typed(turn: Turn) -> Reply:
     number = int(turn.incoming.argument or 0)
     if not 1 <= number <= len(question.options):
         return Reply([Text.of(texts.QUIZ_PICK, last=len(question.options))])
-    return await _record(turn, QuizPick(session.session_id, session.position, question.id, number - 1))
+    return await _record(turn, QuizPick(session.session_id, session.position, question.id, number - 1), session)
 
 
-async def _record(turn: Turn, pick: QuizPick) -> Reply:
+async def _record(turn: Turn, pick: QuizPick, session: QuizSession | None = None) -> Reply:
     services = turn.services
-    session = await services.store.get_quiz_session(turn.user.id)
+    session = session or await services.store.get_quiz_session(turn.user.id)
     if session is None or (pick.session, pick.position) != (session.session_id, session.position):
         return Reply([Text.of(texts.QUIZ_NOT_OPEN)])
     question = question_by_id(services.policy, session.question_ids[session.position])

@@ -48,6 +48,7 @@ class BuiltPack:
     model_paths: list[Path]
     faq: tuple[tuple[str, str], ...] = ()
     raw: RawPack | None = None  # kept to read the examples later, when they were skipped
+    examples_read: bool = True  # False: `examples` is empty until read_built_examples
 
 
 def build_pack(path: str | Path | None, examples: bool = True) -> BuiltPack:

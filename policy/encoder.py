@@ -84,15 +84,15 @@ class Encoder:
         with self._lock:
             return int(self._lib.e5_token_count(self._model, text.encode("utf-8", "replace"), 0))
 
-    def clip(self, text: str, max_tokens: int) -> str:
-        """`text` cut so that it is at most `max_tokens` tokens: the encoder's time grows with the
-        tokens, and unusual scripts take several tokens a character."""
+    def clip(self, text: str, max_tokens: int) -> tuple[str, int]:
+        """`text` cut so that it is at most `max_tokens` tokens, and its token count: the encoder's
+        time grows with the tokens, and unusual scripts take several tokens a character."""
         for _ in range(4):
             count = self.tokens(text)
             if count <= max_tokens:
-                return text
+                return text, count
             text = text[: max(1, int(len(text) * max_tokens / count * 0.95))]
-        return text
+        return text, self.tokens(text)
 
     def embed(self, texts: list[str], query: bool = False) -> np.ndarray:
         """(len(texts), 384) float32, L2-normalised. Drafts are embedded as passages, as the heads

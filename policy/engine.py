@@ -7,6 +7,7 @@ findings for the context. The verdict is the most severe finding.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 import re2
@@ -50,7 +51,7 @@ class Policy:
         self.rows: list[Row] = built.rows
         self.detectors: list[Detector] = built.detectors
         self.signals = built.signals
-        self._examples: list | None = built.examples if built.raw is None or built.examples else None
+        self._examples: list[Example] | None = built.examples if built.examples_read else None
         self.max_draft_chars = int(built.meta.get("max_draft_chars") or DEFAULT_MAX_DRAFT_CHARS)
         self._scorer: Scorer | None = None
         self._heads: Heads | None = None
@@ -75,8 +76,9 @@ class Policy:
             self._examples = read_built_examples(self._built)
         return self._examples
 
-    @property
+    @cached_property
     def files_digest(self) -> str:
+        """Of the example files as loaded (a running bot does not reload its pack)."""
         return files_digest(self._built.raw.example_files if self._built.raw else [], tuple(s.id for s in self.signals))
 
     @property

@@ -97,8 +97,7 @@ class Scorer:
             rows = np.arange(row, row + len(plan))
             spent = 0
             for i in rows[needs_encoder[rows]][np.argsort(-suspicion[rows[needs_encoder[rows]]], kind="stable")]:
-                clipped[i] = self.encoder.clip(flat[i], MAX_CHUNK_TOKENS)
-                cost = self.encoder.tokens(clipped[i])
+                clipped[i], cost = self.encoder.clip(flat[i], MAX_CHUNK_TOKENS)
                 if spent and spent + cost > TOKEN_BUDGET:
                     needs_encoder[i] = False  # keeps its n-gram scores
                 else:

@@ -7,6 +7,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import os
 import time
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode
@@ -18,6 +19,18 @@ from tests.localhost import FakeServer
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
 SIGNING_SECRET = "test-signing-secret"
+
+
+def serve_env(fake: FakeSlack, database: object, **settings: str) -> dict[str, str]:
+    """The environment for `policybot serve --slack` against this fake Slack."""
+    return {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.api_url,
+        "POLICYBOT_DATABASE": str(database),
+        **settings,
+    }
 
 
 class FakeSlack(FakeServer):

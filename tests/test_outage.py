@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 
 from tests.conftest import fresh_postgres_database, need_postgres
-from tests.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, dm_event, event_body, sign
+from tests.fake_slack import FakeSlack, dm_event, event_body, serve_env, sign
 from tests.localhost import start_serve
 
 pytestmark = pytest.mark.postgres
@@ -31,14 +31,7 @@ async def test_a_database_outage_loses_no_acknowledged_event():
     need_postgres()
     url = await fresh_postgres_database()
     fake = await FakeSlack().start()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.api_url,
-        "POLICYBOT_DATABASE": url,
-    }
-    process, base = await start_serve("--slack", env=env)
+    process, base = await start_serve("--slack", env=serve_env(fake, url))
     acknowledged: list[str] = []
     try:
         async with aiohttp.ClientSession() as http:

@@ -14,22 +14,14 @@ import aiohttp
 import pytest
 
 from tests.conftest import ROOT
-from tests.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, dm_event, event_body, sign
+from tests.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, dm_event, event_body, serve_env, sign
 from tests.localhost import start_serve
 
 
 @pytest.fixture
 async def served(tmp_path):
     fake = await FakeSlack().start()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.api_url,
-        "POLICYBOT_DATABASE": str(tmp_path / "serve.sqlite3"),
-        "POLICYBOT_DRAIN_SECONDS": "30",
-        "POLICYBOT_LOG_FORMAT": "json",
-    }
+    env = serve_env(fake, tmp_path / "serve.sqlite3", POLICYBOT_DRAIN_SECONDS="30", POLICYBOT_LOG_FORMAT="json")
     process, base = await start_serve("--slack", env=env)
     async with aiohttp.ClientSession() as http:
         yield process, base, http, fake, tmp_path / "serve.sqlite3"

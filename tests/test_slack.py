@@ -27,6 +27,7 @@ from tests.fake_slack import (
     command_body,
     dm_event,
     event_body,
+    serve_env,
     sign,
 )
 from tests.localhost import start_app, start_serve
@@ -232,17 +233,9 @@ def test_text_is_escaped_for_mrkdwn():
 
 
 async def test_policybot_serve_slack_as_a_process(tmp_path):
-    import os
 
     fake = await FakeSlack().start()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.api_url,
-        "POLICYBOT_DATABASE": str(tmp_path / "serve.sqlite3"),
-    }
-    process, base = await start_serve("--slack", env=env)
+    process, base = await start_serve("--slack", env=serve_env(fake, tmp_path / "serve.sqlite3"))
     try:
         body = event_body(dm_event("Her cell is 608-555-0143", user="UPROC", channel="DUPROC"), "Ev-proc")
         async with aiohttp.ClientSession() as http:

@@ -50,22 +50,31 @@ class Heads:
         """The n-gram view alone: no encoder needed."""
         return lexical_probabilities(self.lexical_w, self.lexical_b, grams)
 
-    def views(self, vectors: np.ndarray, lexical: np.ndarray | None = None, neighbours=None) -> list[np.ndarray]:
+    def views(
+        self, vectors: np.ndarray, lexical: np.ndarray | None = None, neighbours=None, similarity=None
+    ) -> list[np.ndarray]:
         """Each view's probabilities per row and signal. `lexical` is the n-gram view of the same
         rows; `neighbours` (vectors, labels) replaces the stored training drafts, so that training
-        can score drafts against the others only."""
+        can score drafts against the others only; `similarity` (rows, pool) is `similarity()`
+        when the caller has it already."""
         hidden = np.maximum(vectors @ self.w1 + self.b1, 0.0)
         views = [_sigmoid(hidden @ self.w2 + self.b2)]
         if lexical is not None:
             views.append(lexical)
         pool, labels = neighbours or (self.pool(), self.example_signals)
         if len(pool) >= NEIGHBOURS:
-            views.append(nearest_labels(vectors, pool, labels))
+            views.append(nearest_labels(vectors @ pool.T if similarity is None else similarity, labels))
         return views
 
-    def probabilities(self, vectors: np.ndarray, lexical: np.ndarray | None = None, neighbours=None) -> np.ndarray:
+    def similarity(self, vectors: np.ndarray) -> np.ndarray:
+        """Cosine similarity of each vector to every training draft (rows, pool)."""
+        return vectors @ self.pool().T
+
+    def probabilities(
+        self, vectors: np.ndarray, lexical: np.ndarray | None = None, neighbours=None, similarity=None
+    ) -> np.ndarray:
         """The blended views (their average where no blend was fitted or a view is missing)."""
-        views = self.views(vectors, lexical, neighbours)
+        views = self.views(vectors, lexical, neighbours, similarity)
         if self.stack is None or len(views) != 3:
             return sum(views) / len(views)
         return stacked(self.stack, views)
@@ -159,9 +168,8 @@ NEIGHBOURS = 10
 SHARPNESS = 20.0  # softmax temperature over cosine similarity
 
 
-def nearest_labels(vectors: np.ndarray, pool: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Similarity-weighted average of the labels of each vector's nearest pool drafts."""
-    similarity = vectors @ pool.T
+def nearest_labels(similarity: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Similarity-weighted average of the labels of each row's nearest pool drafts."""
     nearest = np.argpartition(-similarity, NEIGHBOURS - 1, axis=1)[:, :NEIGHBOURS]
     weights = np.exp(SHARPNESS * (np.take_along_axis(similarity, nearest, axis=1) - 1.0))
     weights /= weights.sum(axis=1, keepdims=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import re2
 
-from policy.encoder import DIM, Encoder
+from policy.encoder import Encoder
 from policy.heads import Heads
 from policy.ngrams import features
 from policy.table import Presence
@@ -30,6 +30,13 @@ MAX_WORD = 30
 class Piece:
     start: int
     end: int
+
+
+@dataclass(frozen=True)
+class ScoredChunk:
+    pieces: list[Piece]  # the chunk's sentences
+    probabilities: np.ndarray  # per signal
+    similarity: np.ndarray | None  # to every training draft; None when the encoder was skipped
 
 
 def sentences(text: str) -> list[Piece]:
@@ -81,8 +88,8 @@ class Scorer:
         self.encoded = self.skipped = 0  # chunks, for the bench
         self.example_texts = example_texts
 
-    def score_many(self, texts: list[str]) -> list[list[tuple[list[Piece], np.ndarray, np.ndarray]]]:
-        """For each text, a list of (chunk sentences, chunk vector, probabilities); one encoder batch."""
+    def score_many(self, texts: list[str]) -> list[list[ScoredChunk]]:
+        """For each text, its scored chunks; one encoder batch."""
         plans = [chunks(t, sentences(t)) if has_words(t) else [] for t in texts]
         flat = [t[c[0].start : c[-1].end] for t, plan in zip(texts, plans, strict=True) for c in plan]
         lexical = self.heads.lexical([features(t) for t in flat]) if flat else np.zeros((0, len(self.heads.signals)))
@@ -103,46 +110,49 @@ class Scorer:
                 else:
                     spent += cost
             row += len(plan)
-        vectors = np.zeros((len(flat), DIM), np.float32)
         probabilities = lexical.copy()
+        similarities: list[np.ndarray | None] = [None] * len(flat)
         if needs_encoder.any():
             encoded = np.flatnonzero(needs_encoder)
-            vectors[encoded] = self.encoder.embed([clipped[i] for i in encoded])
-            probabilities[encoded] = self.heads.probabilities(vectors[encoded], lexical[encoded])
+            vectors = self.encoder.embed([clipped[i] for i in encoded])
+            similarity = self.heads.similarity(vectors)  # once: for the neighbours and for "like: ..."
+            probabilities[encoded] = self.heads.probabilities(vectors, lexical[encoded], similarity=similarity)
+            for j, i in enumerate(encoded):
+                similarities[i] = similarity[j]
         self.encoded += int(needs_encoder.sum())
         self.skipped += int(len(flat) - needs_encoder.sum())
         out, row = [], 0
         for plan in plans:
-            out.append([(c, vectors[row + i], probabilities[row + i]) for i, c in enumerate(plan)])
+            out.append([ScoredChunk(c, probabilities[row + i], similarities[row + i]) for i, c in enumerate(plan)])
             row += len(plan)
         return out
 
-    def presences(self, text: str, scored: list[tuple[list[Piece], np.ndarray, np.ndarray]]) -> list[Presence]:
+    def presences(self, text: str, scored: list[ScoredChunk]) -> list[Presence]:
         """One Presence per signal found in any chunk, with the carrying sentence and a like-example."""
+        if not scored:
+            return []
         found: list[Presence] = []
         sentence_scores: dict[int, np.ndarray] = {}  # per chunk: its sentences' n-gram scores
-        similarities: dict[int, np.ndarray] = {}  # per chunk: its similarity to every training draft
+        table = np.stack([c.probabilities for c in scored])  # (chunks, signals)
+        best_chunks = table.argmax(axis=0)
         for k, signal in enumerate(self.heads.signals):
-            if not scored:
-                break
-            best = max(range(len(scored)), key=lambda i: scored[i][2][k])
-            chunk, vector, probabilities = scored[best]
-            band = self.heads.band(k, float(probabilities[k]))
+            best = int(best_chunks[k])
+            chunk = scored[best]
+            band = self.heads.band(k, float(table[best, k]))
             if band is None:
                 continue
-            if len(chunk) > 1 and best not in sentence_scores:
-                sentence_scores[best] = self.heads.lexical([features(text[p.start : p.end]) for p in chunk])
-            piece = chunk[int(np.argmax(sentence_scores[best][:, k]))] if len(chunk) > 1 else chunk[0]
-            if best not in similarities:
-                similarities[best] = self.heads.pool() @ vector
-            like = self._like(similarities[best], k)
-            found.append(Presence(signal, band, ((piece.start, piece.end),), float(probabilities[k]), like))
+            pieces = chunk.pieces
+            if len(pieces) > 1 and best not in sentence_scores:
+                sentence_scores[best] = self.heads.lexical([features(text[p.start : p.end]) for p in pieces])
+            piece = pieces[int(np.argmax(sentence_scores[best][:, k]))] if len(pieces) > 1 else pieces[0]
+            like = self._like(chunk.similarity, k)
+            found.append(Presence(signal, band, ((piece.start, piece.end),), float(table[best, k]), like))
         return found
 
-    def _like(self, similarity: np.ndarray, k: int) -> str:
+    def _like(self, similarity: np.ndarray | None, k: int) -> str:
         """The most similar training draft that carries signal k."""
         labelled = self.heads.example_signals[:, k]
-        if not labelled.any():
+        if not labelled.any() or similarity is None:
             return ""
         nearest = int(np.argmax(np.where(labelled, similarity, -np.inf)))
         if self.heads.example_texts:

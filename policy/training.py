@@ -37,6 +37,21 @@ class TrainReport:
 def train(pack: str | Path | None, layers: int = 6, settings: FitSettings | None = None) -> TrainReport:
     started = time.perf_counter()
     policy = Policy.load(pack, need_model=False)
+    heads, embedded = fit_heads(policy, layers, settings)
+    heads.save(policy._built.model_paths[0])
+    policy.retriever().save()  # the sections' and FAQ embeddings, so the first question is fast
+    return TrainReport(
+        policy._built.model_paths[0],
+        len(heads.example_ids),
+        len(policy.examples) - len(heads.example_ids),
+        len(heads.signals),
+        embedded,
+        time.perf_counter() - started,
+    )
+
+
+def fit_heads(policy: Policy, layers: int = 6, settings: FitSettings | None = None) -> tuple[Heads, int]:
+    """The heads fitted on the pack's training drafts, and how many drafts were newly embedded."""
     signals = tuple(s.id for s in policy.signals)
     rows = [i for i, e in enumerate(policy.examples) if not e.held_out]
     texts = [Shadow.of(policy.examples[i].text).text for i in rows]
@@ -79,16 +94,7 @@ def train(pack: str | Path | None, layers: int = 6, settings: FitSettings | None
     heads.stack = fit_stack(heads.views(vectors[calibration], lexical, others), labels[calibration])
     probabilities = heads.probabilities(vectors[calibration], lexical, others)
     heads.thresholds = choose_thresholds(probabilities, labels[calibration])
-    heads.save(model_path)
-    policy.retriever().save()  # the sections' and FAQ embeddings, so the first question is fast
-    return TrainReport(
-        model_path,
-        len(rows),
-        len(policy.examples) - len(rows),
-        len(signals),
-        embedded,
-        time.perf_counter() - started,
-    )
+    return heads, embedded
 
 
 def _bucket(text: str) -> int:

@@ -13,7 +13,7 @@ import zlib
 import numpy as np
 import re2
 
-BUCKETS = 1 << 17
+BUCKETS = 1 << 19  # few collisions between n-grams; the weights are 23 MB as float16
 _TOKEN = re2.compile(r"[^\W_]+|[^\w\s]")
 
 
@@ -50,9 +50,10 @@ def fit_lexical(ids: list[np.ndarray], y: np.ndarray, epochs: int = 16, rate: fl
 
 
 def lexical_probabilities(weights: np.ndarray, bias: np.ndarray, ids: list[np.ndarray]) -> np.ndarray:
+    buckets = len(weights)  # a power of two: a model trained with fewer buckets reads the same ids
     out = np.empty((len(ids), weights.shape[1]), np.float32)
     for row, grams in enumerate(ids):
-        out[row] = weights[grams].astype(np.float32).sum(axis=0) / np.sqrt(len(grams) + 1) + bias
+        out[row] = weights[grams % buckets].astype(np.float32).sum(axis=0) / np.sqrt(len(grams) + 1) + bias
     return _sigmoid(out)
 
 

@@ -193,7 +193,11 @@ class Policy:
         """Whether personal data (a phone number, id, card, address, e-mail, birth date or secret)
         is in it: such a message is checked as a draft, whatever it reads like."""
         personal = {d.id for d in self.detectors if d.kind in PERSONAL_KINDS}
-        return bool(personal & set(self._detect(text, Shadow.of(text))))
+        return bool(personal & set(self.detect(text)))
+
+    def detect(self, text: str) -> dict[str, Presence]:
+        """The detectors' findings alone (no model)."""
+        return self._detect(text, Shadow.of(text))
 
     def _detect(self, text: str, shadow: Shadow) -> dict[str, Presence]:
         hits: dict[Detector, list[tuple[int, int]]] = {}

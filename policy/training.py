@@ -15,9 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
+from policy.calibration import possible_share
 from policy.encoder import EncoderSpec, shared_encoder
 from policy.engine import Policy
 from policy.heads import FitSettings, Heads, choose_thresholds, fit, fit_stack
+from policy.model import Verdict
 from policy.ngrams import features, fit_lexical
 from policy.normalize import Shadow
 
@@ -94,6 +96,21 @@ def fit_heads(policy: Policy, layers: int = 6, settings: FitSettings | None = No
     heads.stack = fit_stack(heads.views(vectors[calibration], lexical, others), labels[calibration])
     probabilities = heads.probabilities(vectors[calibration], lexical, others)
     heads.thresholds = choose_thresholds(probabilities, labels[calibration])
+    must_stop = [
+        (j, policy.examples[i])
+        for j, i in enumerate(np.array(rows)[calibration])
+        if policy.examples[i].expected is Verdict.STOP and policy.examples[i].context is not None
+    ]
+    share = possible_share(
+        signals,
+        policy.rows,
+        heads.thresholds,
+        probabilities[[j for j, _ in must_stop]],
+        [policy.detect(e.text) for _, e in must_stop],
+        [e.context for _, e in must_stop],
+    )
+    heads.thresholds[:, 0] = heads.thresholds[:, 1] * share
+    heads.meta["possible_share"] = share
     return heads, embedded
 
 

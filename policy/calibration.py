@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from policy.heads import band_of
 from policy.model import Context, Verdict
 from policy.table import Presence, Row, apply_table
 
@@ -48,8 +49,7 @@ def possible_share(
 def _verdict(signals, rows, bands, probabilities, found, context) -> Verdict:
     present = dict(found)
     for k, signal in enumerate(signals):
-        p = float(probabilities[k])
-        if p >= bands[k, 0]:
-            band = "very likely" if p >= bands[k, 2] else "likely" if p >= bands[k, 1] else "possible"
+        band = band_of(bands[k], float(probabilities[k]))
+        if band is not None:
             present[signal] = Presence(signal, band, ((0, 0),))
     return max((f.verdict for f in apply_table(rows, present, context)), default=Verdict.OK)

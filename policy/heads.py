@@ -87,14 +87,7 @@ class Heads:
         return self._pool_cache
 
     def band(self, signal_index: int, probability: float) -> str | None:
-        possible, likely, very = self.thresholds[signal_index]
-        if probability >= very:
-            return BANDS[2]
-        if probability >= likely:
-            return BANDS[1]
-        if probability >= possible:
-            return BANDS[0]
-        return None
+        return band_of(self.thresholds[signal_index], probability)
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -136,6 +129,18 @@ class Heads:
                 data["stack"] if "stack" in data.files and len(data["stack"]) else None,
                 tuple(str(data["example_texts"]).split(TEXT_SEPARATOR)) if "example_texts" in data.files else (),
             )
+
+
+def band_of(thresholds: np.ndarray, probability: float) -> str | None:
+    """The band of a probability given one signal's (possible, likely, very likely) thresholds."""
+    possible, likely, very = thresholds
+    if probability >= very:
+        return BANDS[2]
+    if probability >= likely:
+        return BANDS[1]
+    if probability >= possible:
+        return BANDS[0]
+    return None
 
 
 def _logit(p: np.ndarray) -> np.ndarray:

@@ -102,8 +102,9 @@ class Scorer:
         row = 0
         for plan in plans:
             rows = np.arange(row, row + len(plan))
+            wanted = rows[needs_encoder[rows]]
             spent = 0
-            for i in rows[needs_encoder[rows]][np.argsort(-suspicion[rows[needs_encoder[rows]]], kind="stable")]:
+            for i in wanted[np.argsort(-suspicion[wanted], kind="stable")]:
                 clipped[i], cost = self.encoder.clip(flat[i], MAX_CHUNK_TOKENS)
                 if spent and spent + cost > TOKEN_BUDGET:
                     needs_encoder[i] = False  # keeps its n-gram scores

@@ -96,18 +96,15 @@ def fit_heads(policy: Policy, layers: int = 6, settings: FitSettings | None = No
     heads.stack = fit_stack(heads.views(vectors[calibration], lexical, others), labels[calibration])
     probabilities = heads.probabilities(vectors[calibration], lexical, others)
     heads.thresholds = choose_thresholds(probabilities, labels[calibration])
-    must_stop = [
-        (j, policy.examples[i])
-        for j, i in enumerate(np.array(rows)[calibration])
-        if policy.examples[i].expected is Verdict.STOP and policy.examples[i].context is not None
-    ]
+    calibration_examples = [policy.examples[i] for i in np.array(rows)[calibration]]
+    must_stop = [j for j, e in enumerate(calibration_examples) if e.expected is Verdict.STOP and e.context is not None]
     share = possible_share(
         signals,
         policy.rows,
         heads.thresholds,
-        probabilities[[j for j, _ in must_stop]],
-        [policy.detect(e.text) for _, e in must_stop],
-        [e.context for _, e in must_stop],
+        probabilities[must_stop],
+        [policy.detect(calibration_examples[j].text) for j in must_stop],
+        [calibration_examples[j].context for j in must_stop],
     )
     heads.thresholds[:, 0] = heads.thresholds[:, 1] * share
     heads.meta["possible_share"] = share

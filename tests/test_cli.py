@@ -117,22 +117,23 @@ def test_eval_reports_accuracy_confusion_and_misses(tmp_path):
 
 
 @pytest.mark.skipif(not SHARED_EVAL.exists(), reason="the shared dev set is not beside this checkout")
-def test_dev_set_and_held_out_split_stay_above_their_measured_floors():
-    """Measured, never trained on: the dev set beside the checkout and the pack's held-out split.
-    The floors are what this model reached (see README); a drop below them is a regression."""
-    data = json.loads(run("eval", str(SHARED_EVAL), "--json").stdout)
-    assert data["accuracy"] >= 0.75
+def test_dev_set_stays_above_its_measured_floor():
+    """Measured, never trained on: the dev set beside the checkout. The floors sit a little under
+    what this model reached (see README), so a retrain's noise passes and a regression does not."""
+    data = json.loads(run("eval", str(SHARED_EVAL), "--json", "--skip-held-out").stdout)
+    assert data["accuracy"] >= 0.84
     assert data["stop_recall"] >= 0.95
-    assert data["false_stop_rate_on_ok"] <= 0.10
+    assert data["false_stop_rate_on_ok"] <= 0.05
+
+
+def test_the_held_out_split_and_drafts_written_apart_keep_their_floors():
+    """The pack's held-out split (no head or tuning saw it) and tests/data/heldout.jsonl (drafts an
+    earlier version was tuned on, never seen by this model)."""
+    data = json.loads(run("eval", str(ROOT / "tests" / "data" / "heldout.jsonl"), "--json").stdout)
     held_out = data["held_out"]
-    assert held_out["total"] >= 1000 and held_out["accuracy"] >= 0.72
-    assert held_out["false_stop_rate_on_ok"] <= 0.06
+    assert held_out["total"] >= 3000 and held_out["accuracy"] >= 0.80
+    assert held_out["stop_recall"] >= 0.92 and held_out["false_stop_rate_on_ok"] <= 0.06
     assert data["signals"]["partisan"]["recall"] >= 0.6
-
-
-def test_drafts_written_apart_from_the_model_keep_a_floor():
-    """tests/data/heldout.jsonl: drafts an earlier version was tuned on, never seen by the model."""
-    data = json.loads(run("eval", str(ROOT / "tests" / "data" / "heldout.jsonl"), "--json", "--skip-held-out").stdout)
     assert data["total"] >= 500
-    assert data["accuracy"] >= 0.75
+    assert data["accuracy"] >= 0.78
     assert data["false_stop_rate_on_ok"] <= 0.05

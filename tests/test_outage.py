@@ -1,6 +1,6 @@
 """A real PostgreSQL stopped for 20 seconds under events: every draft sent in the outage gets a
-verdict or a "try again", nothing acknowledged is silently lost, /readyz says 503 during the
-outage and 200 again within 5 seconds of the restart."""
+verdict (or the question it needs answered first) or a "try again", nothing acknowledged is
+silently lost, /readyz says 503 during the outage and 200 again within 5 seconds of the restart."""
 
 from __future__ import annotations
 
@@ -76,6 +76,8 @@ async def test_a_database_outage_loses_no_acknowledged_event():
     assert len(acknowledged) >= 30
     for channel in acknowledged:
         shown = json.dumps(fake.posted(channel)[0]["blocks"])
-        assert ("STOP" in shown or "OK" in shown or "REVIEW" in shown or "DISCLAIMER" in shown) or "try again" in shown
+        answered = any(word in shown for word in ("STOP", "OK", "REVIEW", "DISCLAIMER"))
+        asked_where = "depends on where you post" in shown  # a real answer too: the verdict needs the context
+        assert answered or asked_where or "try again" in shown
     after = json.dumps(fake.posted(acknowledged[-1])[0]["blocks"])
     assert "settings are unavailable" not in after  # back to normal

@@ -152,7 +152,7 @@ class Encoder:
         return out
 
 
-_images: dict[Path, mmap.mmap] = {}
+_images: dict[tuple[Path, bool], mmap.mmap] = {}  # (weights file, tuned)
 _image_lock = threading.Lock()
 
 

@@ -193,6 +193,7 @@ def main(argv: list[str] | None = None) -> None:
     tokens = [weights.tokens("passage: " + Shadow.of(e.text).text) for e in drafts]
     labels = torch.tensor([[s in e.signals for s in signals] for e in drafts], dtype=torch.float32)
     rate = labels.mean(0).clamp(0.01, 0.5)
+    pos_weight = ((1 - rate) / rate).sqrt()  # rare signals weigh more, as in the heads
     model = TunableEncoder(weights, args.layers, len(signals))
     optimiser = torch.optim.AdamW(
         [
@@ -210,7 +211,7 @@ def main(argv: list[str] | None = None) -> None:
         rows = batches[index]
         ids, mask = batch_of(weights, [tokens[i] for i in rows])
         loss = torch.nn.functional.binary_cross_entropy_with_logits(
-            model(ids, mask), labels[rows], pos_weight=((1 - rate) / rate).sqrt()
+            model(ids, mask), labels[rows], pos_weight=pos_weight
         )
         optimiser.zero_grad()
         loss.backward()

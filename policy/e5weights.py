@@ -49,12 +49,15 @@ class WeightsFile:
     @cached_property
     def pieces(self) -> dict[str, int]:
         at, count, blob_bytes = self._pieces_at
-        offsets = np.frombuffer(self.raw, np.uint32, count + 1, at).tolist()
+        offsets = np.frombuffer(self.raw, np.uint32, count + 1, at)
         start = at + 8 * count + 4
-        blob = bytes(self.raw[start : start + blob_bytes])
-        found: dict[str, int] = {}
-        for i in range(count - 1, -1, -1):  # backwards, so the first of equal pieces wins
-            found[blob[offsets[i] : offsets[i + 1]].decode("utf-8", "surrogatepass")] = i
+        blob = np.frombuffer(self.raw, np.uint8, blob_bytes, start)
+        # byte offsets -> character offsets: subtract the UTF-8 continuation bytes before each
+        continuation = np.concatenate([[0], np.cumsum((blob & 0xC0) == 0x80)])
+        ends = (offsets - continuation[offsets]).tolist()
+        text = blob.tobytes().decode("utf-8", "surrogatepass")
+        pieces = list(map(text.__getitem__, map(slice, ends[:-1], ends[1:])))
+        found = dict(zip(reversed(pieces), range(count - 1, -1, -1), strict=True))  # the first of equal pieces wins
         found.pop("", None)
         return found
 

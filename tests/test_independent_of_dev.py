@@ -1,6 +1,6 @@
 """The dev set (../shared/eval/dev.jsonl) measures and never trains: no training draft, intent
-message or test draft of ours may repeat a run of eight words of a dev draft. (Shorter runs are
-idioms: "and I want to say something about".) Skipped where the dev set is not beside the
+message or test draft of ours may repeat a run of eight words of a dev draft (shorter runs
+catch common idioms). Skipped where the dev set is not beside the
 checkout, as in CI."""
 
 from __future__ import annotations

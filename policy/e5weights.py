@@ -13,6 +13,8 @@ from functools import cached_property
 
 import numpy as np
 
+from policy.e5tokens import PieceTable
+
 METASPACE = "\u2581"
 MAX_TOKENS = 128
 _BLOCK = np.dtype([("scale", "<f2"), ("nibbles", "u1", 16)])
@@ -47,23 +49,15 @@ class WeightsFile:
         return np.frombuffer(self.raw, np.float32, count, at + 4 * (count + 1))
 
     @cached_property
-    def pieces(self) -> dict[str, int]:
+    def pieces(self) -> PieceTable:
         at, count, blob_bytes = self._pieces_at
         offsets = np.frombuffer(self.raw, np.uint32, count + 1, at)
-        start = at + 8 * count + 4
-        blob = np.frombuffer(self.raw, np.uint8, blob_bytes, start)
-        # byte offsets -> character offsets: subtract the UTF-8 continuation bytes before each
-        continuation = np.concatenate([[0], np.cumsum((blob & 0xC0) == 0x80)])
-        ends = (offsets - continuation[offsets]).tolist()
-        text = blob.tobytes().decode("utf-8", "surrogatepass")
-        pieces = list(map(text.__getitem__, map(slice, ends[:-1], ends[1:])))
-        found = dict(zip(reversed(pieces), range(count - 1, -1, -1), strict=True))  # the first of equal pieces wins
-        found.pop("", None)
-        return found
+        blob = np.frombuffer(self.raw, np.uint8, blob_bytes, at + 8 * count + 4)
+        return PieceTable(blob, offsets, self.scores)
 
-    @cached_property
+    @property
     def longest(self) -> int:
-        return max(map(len, self.pieces))
+        return self.pieces.longest
 
     @cached_property
     def folding(self) -> dict[int, str]:
@@ -97,18 +91,18 @@ class WeightsFile:
         do, between the start and end tokens; at most `limit` in all."""
         folded = re.sub(" {2,}", " ", text.translate(self.folding))
         chars = ("" if folded.startswith(" ") else METASPACE) + folded.replace(" ", METASPACE)
-        pieces, scores, longest = self.pieces, self.scores, self.longest
         best = [0.0] + [-np.inf] * len(chars)
         back = [(0, self.unk)] * (len(chars) + 1)
-        unknown = float(scores.min()) - 10
+        unknown = float(self.scores.min()) - 10
+        hits = zip(*self.pieces.hits(chars), strict=True) if chars else iter(())
+        hit = next(hits, None)
         for start in range(len(chars)):
-            if best[start] == -np.inf:
-                continue
-            for end in range(start + 1, min(len(chars), start + longest) + 1):
-                piece = pieces.get(chars[start:end])
-                if piece is not None and piece != self.unk and best[start] + scores[piece] > best[end]:
-                    best[end], back[end] = best[start] + scores[piece], (start, piece)
-            if best[start] + unknown > best[start + 1]:
+            while hit is not None and hit[0] == start:
+                _, end, piece, score = hit
+                if best[start] > -np.inf and piece != self.unk and best[start] + score > best[end]:
+                    best[end], back[end] = best[start] + score, (start, piece)
+                hit = next(hits, None)
+            if best[start] > -np.inf and best[start] + unknown > best[start + 1]:
                 best[start + 1], back[start + 1] = best[start] + unknown, (start, self.unk)
         ids, at = [], len(chars)
         while at > 0:

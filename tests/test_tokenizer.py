@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from functools import cache
@@ -30,7 +31,7 @@ def dictionary() -> dict[str, int]:
     offsets = np.frombuffer(file.raw, np.uint32, count + 1, at).tolist()
     start = at + 8 * count + 4
     found: dict[str, int] = {}
-    for piece, (begin, end) in enumerate(zip(offsets[:-1], offsets[1:], strict=True)):
+    for piece, (begin, end) in enumerate(itertools.pairwise(offsets)):
         text = bytes(file.raw[start + begin : start + end]).decode("utf-8", "surrogatepass")
         if text:
             found.setdefault(text, piece)

@@ -19,14 +19,12 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 
-def drafts_of(length: int, count: int) -> list[str]:
+def drafts_of(texts: list[str], length: int, count: int) -> list[str]:
     """Realistic drafts: the pack's held-out examples, joined or cut to `length` characters."""
-    from policy import Policy
-
-    texts = [e.text for e in Policy.load(need_model=False).examples if e.held_out]
     out, i = [], 0
     while len(out) < count:
         text = ""
@@ -37,21 +35,38 @@ def drafts_of(length: int, count: int) -> list[str]:
     return out
 
 
-def worker(mode: str, count: int) -> dict:
+def written_drafts(count: int) -> str:
+    """Drafts of 280, 500 and 10,000 characters in a file, so that the measured processes hold
+    only what a check needs (reading the pack's examples would add their memory to the figures)."""
+    from policy import Policy
+
+    examples = [e.text for e in Policy.load(need_model=False).examples if e.held_out]
+    drafts = {"280": drafts_of(examples, 280, count), "500": drafts_of(examples, 500, 1)}
+    drafts["10k"] = drafts_of(examples, 10_000, 1)
+    handle, path = tempfile.mkstemp(suffix=".json")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(drafts, out)
+    return path
+
+
+def worker(mode: str, count: int, drafts_path: str) -> dict:
     from policy import Context, Policy, encoder
+
+    with open(drafts_path, encoding="utf-8") as handle:
+        texts = json.load(handle)
 
     encoder.RECENT_TEXTS = 0  # measure the encoder, not its memory of texts seen before
     policy = Policy.load()
     policy.check("warm up the encoder")
     if mode == "single":
         times = []
-        for text in drafts_of(280, count):
+        for text in texts["280"][:count]:
             start = time.perf_counter()
             policy.check(text)
             times.append(time.perf_counter() - start)
         return {"p50_ms": _ms(_pct(times, 50)), "p99_ms": _ms(_pct(times, 99))}
     if mode == "batch":
-        drafts = [(t, Context()) for t in drafts_of(280, count)]
+        drafts = [(t, Context()) for t in texts["280"][:count]]
         start = time.perf_counter()
         for i in range(0, len(drafts), 32):
             policy.check_many(drafts[i : i + 32])
@@ -59,7 +74,7 @@ def worker(mode: str, count: int) -> dict:
         return {"per_s": count / elapsed, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     if mode == "sizes":
         figures = {}
-        for name, text in (("500", drafts_of(500, 1)[0]), ("10k", drafts_of(10_000, 1)[0]), ("wordless", "a" * 280)):
+        for name, text in (("500", texts["500"][0]), ("10k", texts["10k"][0]), ("wordless", "a" * 280)):
             times = []
             for _ in range(5 if name == "10k" else 20):
                 start = time.perf_counter()
@@ -89,10 +104,10 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
-def run_worker(mode: str, count: int, threads: int) -> dict:
+def run_worker(mode: str, count: int, threads: int, drafts_path: str) -> dict:
     env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
     out = subprocess.run(
-        [sys.executable, __file__, "--worker", mode, "--drafts", str(count)],
+        [sys.executable, __file__, "--worker", mode, "--drafts", str(count), "--texts", drafts_path],
         capture_output=True,
         env=env,
         check=True,
@@ -113,16 +128,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--drafts", type=int, default=200)
     parser.add_argument("--worker")
+    parser.add_argument("--texts")
     parser.add_argument(
         "--accuracy", action="store_true", help="Also score the held-out split with and without the first pass."
     )
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.drafts)))
+        print(json.dumps(worker(args.worker, args.drafts, args.texts)))
         return
-    single = run_worker("single", args.drafts, threads=1)
-    batch = run_worker("batch", args.drafts * 2, threads=2)
-    sizes = run_worker("sizes", 1, threads=1)
+    texts = written_drafts(args.drafts * 2)
+    try:
+        single = run_worker("single", args.drafts, 1, texts)
+        batch = run_worker("batch", args.drafts * 2, 2, texts)
+        sizes = run_worker("sizes", 1, 1, texts)
+        figures = run_worker("accuracy", 1, 2, texts) if args.accuracy else {}
+    finally:
+        os.unlink(texts)
     startup = startup_seconds()
     ratio = sizes["10k"] / sizes["500"]
     print(f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
@@ -139,8 +160,7 @@ def main() -> None:
     ]
     for name, value, target, ok in rows:
         print(f"  {name:<34}{value:>12}   {target:<11}{'' if not target else 'ok' if ok else 'MISSED'}")
-    if args.accuracy:
-        figures = run_worker("accuracy", 1, threads=2)
+    if figures:
         print("held-out split, every chunk embedded vs the first pass:")
         for name, f in figures.items():
             print(

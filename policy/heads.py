@@ -17,7 +17,7 @@ trained on, so that a stale model is noticed.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +36,7 @@ class Heads:
     w2: np.ndarray
     b2: np.ndarray
     thresholds: np.ndarray  # (signals, 3): possible, likely, very likely
-    example_vectors: np.ndarray  # (n, dim) float16, training drafts
+    example_vectors: np.ndarray  # (n, dim) float32, training drafts
     example_ids: np.ndarray  # (n,) int: row in the pack's example list
     example_signals: np.ndarray  # (n, signals) bool: the labels of those drafts
     meta: dict
@@ -82,8 +82,8 @@ class Heads:
     def pool(self) -> np.ndarray:
         """The training drafts' embeddings as float32, converted once."""
         if self._pool_cache is None:
-            self._pool_cache = self.example_vectors.astype(np.float32)
-            self.example_vectors = self._pool_cache  # one copy in memory (saved as float16)
+            self._pool_cache = self.example_vectors.astype(np.float32, copy=False)  # older models: float16
+            self.example_vectors = self._pool_cache
         return self._pool_cache
 
     def band(self, signal_index: int, probability: float) -> str | None:
@@ -92,21 +92,21 @@ class Heads:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
-            np.savez_compressed(
+            np.savez(  # stored, not compressed: loading it costs no decompression at start-up
                 handle,
                 w1=self.w1,
                 b1=self.b1,
                 w2=self.w2,
                 b2=self.b2,
                 thresholds=self.thresholds,
-                example_vectors=self.example_vectors.astype(np.float16),
+                example_vectors=self.example_vectors.astype(np.float32),  # no copy to convert at load
                 example_ids=self.example_ids,
                 example_signals=self.example_signals,
                 lexical_w=self.lexical_w.astype(np.float16),
                 lexical_b=self.lexical_b,
                 stack=self.stack if self.stack is not None else np.zeros((0, 4), np.float32),
                 meta=np.array(json.dumps({**self.meta, "signals": list(self.signals)})),
-                example_texts=np.array(TEXT_SEPARATOR.join(self.example_texts)),
+                example_texts=np.frombuffer(TEXT_SEPARATOR.join(self.example_texts).encode("utf-8"), np.uint8),
             )
 
     @classmethod
@@ -127,8 +127,14 @@ class Heads:
                 data["lexical_w"],
                 data["lexical_b"],
                 data["stack"] if "stack" in data.files and len(data["stack"]) else None,
-                tuple(str(data["example_texts"]).split(TEXT_SEPARATOR)) if "example_texts" in data.files else (),
+                _texts(data["example_texts"]) if "example_texts" in data.files else (),
             )
+
+
+def _texts(stored: np.ndarray) -> tuple[str, ...]:
+    """The training drafts: UTF-8 bytes, or one string in models saved before."""
+    joined = stored.tobytes().decode("utf-8") if stored.dtype == np.uint8 else str(stored)
+    return tuple(joined.split(TEXT_SEPARATOR))
 
 
 def band_of(thresholds: np.ndarray, probability: float) -> str | None:
@@ -194,9 +200,24 @@ class FitSettings:
     batch: int = 128
     seed: int = 7
     patience: int = 40
+    members: int = 3  # networks from different seeds, averaged
 
 
 def fit(x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, settings: FitSettings = FitSettings()):
+    """`settings.members` networks from different seeds, merged into one wider network whose logits
+    are the average of theirs (the seed alone moves a single network's verdicts by a few points;
+    the average does not depend on it as much). Returns (w1, b1, w2, b2)."""
+    members = [
+        fit_one(x, y, x_val, y_val, replace(settings, seed=settings.seed + 1000 * m)) for m in range(settings.members)
+    ]
+    w1 = np.concatenate([m[0] for m in members], axis=1)
+    b1 = np.concatenate([m[1] for m in members])
+    w2 = np.concatenate([m[2] for m in members], axis=0) / len(members)
+    b2 = np.mean([m[3] for m in members], axis=0)
+    return w1, b1, w2.astype(np.float32), b2.astype(np.float32)
+
+
+def fit_one(x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, settings: FitSettings = FitSettings()):
     """Train on (x, y), keep the weights with the best validation loss. Returns (w1, b1, w2, b2)."""
     rng = np.random.default_rng(settings.seed)
     dim, k = x.shape[1], y.shape[1]

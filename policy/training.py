@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from policy.calibration import possible_share
+from policy.calibration import possible_share, tune_for_verdicts
 from policy.encoder import EncoderSpec
 from policy.encoders import shared_encoder
 from policy.engine import Policy
@@ -76,7 +76,7 @@ def fit_heads(policy: Policy, layers: int = 6, settings: FitSettings | None = No
         w2,
         b2,
         np.zeros((len(signals), 3), np.float32),
-        vectors.astype(np.float16),
+        vectors,
         np.array(rows, dtype=np.int32),
         labels > 0.5,
         {
@@ -100,6 +100,17 @@ def fit_heads(policy: Policy, layers: int = 6, settings: FitSettings | None = No
     probabilities = heads.probabilities(vectors[calibration], lexical, others)
     heads.thresholds = choose_thresholds(probabilities, labels[calibration])
     calibration_examples = [policy.examples[i] for i in np.array(rows)[calibration]]
+    judged = [j for j, e in enumerate(calibration_examples) if e.expected is not None and e.context is not None]
+    if judged:
+        heads.thresholds = tune_for_verdicts(
+            signals,
+            policy.rows,
+            heads.thresholds,
+            probabilities[judged],
+            [policy.detect(calibration_examples[j].text) for j in judged],
+            [calibration_examples[j].context for j in judged],
+            [calibration_examples[j].expected for j in judged],
+        )
     must_stop = [j for j, e in enumerate(calibration_examples) if e.expected is Verdict.STOP and e.context is not None]
     share = possible_share(
         signals,

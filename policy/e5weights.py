@@ -18,6 +18,7 @@ from policy.e5tokens import PieceTable
 METASPACE = "\u2581"
 MAX_TOKENS = 128
 _BLOCK = np.dtype([("scale", "<f2"), ("nibbles", "u1", 16)])
+BLOCK_BYTES = _BLOCK.itemsize  # 32 weights
 
 
 class WeightsFile:

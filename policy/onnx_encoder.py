@@ -81,10 +81,12 @@ class OnnxEncoder(Encoder):
 
 _MATRICES = {"q": (DIM, DIM), "k": (DIM, DIM), "v": (DIM, DIM), "ao": (DIM, DIM), "fi": (4 * DIM, DIM)}
 _MATRICES["fo"] = (DIM, 4 * DIM)
-_BATCH = 16
+_BATCH = 8
 
 
-def _float_weights(file: WeightsFile, layers: int, deltas: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def _float_weights(
+    file: WeightsFile, layers: int, deltas: dict[str, tuple[np.ndarray, np.ndarray]]
+) -> dict[str, np.ndarray]:
     """The first `layers` blocks' weights in float32, matrices dequantized, the tuning's low-rank
     deltas added, and transposed to (in, out)."""
     weights = {}
@@ -93,7 +95,8 @@ def _float_weights(file: WeightsFile, layers: int, deltas: dict[str, np.ndarray]
         if name.endswith(".w") and kind in _MATRICES:
             matrix = file.matrix(name, *_MATRICES[kind])
             if name in deltas:
-                matrix += deltas[name]
+                up, down = deltas[name]
+                matrix += up @ down
             weights[name] = np.ascontiguousarray(matrix.T)
         else:
             weights[name] = file.floats(name)

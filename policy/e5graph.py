@@ -5,13 +5,19 @@ the pack's tuning applied) are handed to onnxruntime as initializers when the se
 made, so no model file is written and nothing is copied twice. Input: the token embeddings
 with positions added (batch, tokens, hidden) and the mask of real tokens; output: the
 mean-pooled, L2-normalised sentence embedding.
+
+The six-layer graph the pack uses ships serialised (`policy/data/e5graph-*.onnx`, named by a
+digest of what it was built from), so that start-up need not import `onnx` (0.1 s); any other
+shape is built here. `python -m policy.e5graph` regenerates the shipped file.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
+
 import numpy as np
-import onnx
-from onnx import TensorProto, helper
 
 OPSET = 17  # LayerNormalization
 
@@ -24,24 +30,43 @@ def weight_names(layers: int) -> list[str]:
     return names
 
 
+SHIPPED = Path(__file__).parent / "data"
+
+
+def graph(shapes: dict[str, tuple[int, ...]], hidden: int, heads: int, eps: float) -> bytes:
+    """The serialised graph: the shipped one when it was built from the same arguments."""
+    path = shipped_path(shapes, hidden, heads, eps)
+    return path.read_bytes() if path.exists() else build(shapes, hidden, heads, eps)
+
+
+def shipped_path(shapes: dict[str, tuple[int, ...]], hidden: int, heads: int, eps: float) -> Path:
+    arguments = json.dumps([sorted((k, list(v)) for k, v in shapes.items()), hidden, heads, float(eps), OPSET])
+    return SHIPPED / f"e5graph-{hashlib.sha256(arguments.encode()).hexdigest()[:16]}.onnx"
+
+
 class _Graph:
     def __init__(self) -> None:
-        self.nodes: list[onnx.NodeProto] = []
-        self.constants: list[onnx.TensorProto] = []
+        from onnx import helper
+
+        self.helper = helper
+        self.nodes: list = []
+        self.constants: list = []
         self.count = 0
 
     def op(self, kind: str, *inputs: str, **attributes: object) -> str:
         self.count += 1
         out = f"{kind.lower()}{self.count}"
-        self.nodes.append(helper.make_node(kind, list(inputs), [out], **attributes))
+        self.nodes.append(self.helper.make_node(kind, list(inputs), [out], **attributes))
         return out
 
     def constant(self, name: str, value: np.ndarray) -> str:
-        self.constants.append(helper.make_tensor(name, _onnx_type(value), value.shape, value.flatten().tolist()))
+        self.constants.append(self.helper.make_tensor(name, _onnx_type(value), value.shape, value.flatten().tolist()))
         return name
 
 
 def _onnx_type(value: np.ndarray) -> int:
+    from onnx import TensorProto
+
     return TensorProto.INT64 if value.dtype == np.int64 else TensorProto.FLOAT
 
 
@@ -49,6 +74,8 @@ def build(shapes: dict[str, tuple[int, ...]], hidden: int, heads: int, eps: floa
     """The serialised graph; `shapes` names its weights as in the weights file (matrices
     transposed to (in, out)) and gives their shapes. Their values are external: onnxruntime
     gets them with `SessionOptions.add_external_initializers`."""
+    from onnx import TensorProto, helper
+
     layers = sum(1 for name in shapes if name.endswith(".q.w"))
     g = _Graph()
     size = hidden // heads
@@ -104,3 +131,17 @@ def build(shapes: dict[str, tuple[int, ...]], hidden: int, heads: int, eps: floa
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=9)
     return model.SerializeToString()
+
+
+if __name__ == "__main__":
+    from policy.e5weights import WeightsFile
+    from policy.encoder import DIM, weights_path
+    from policy.onnx_encoder import _float_weights
+
+    weights = WeightsFile(weights_path().read_bytes())
+    shapes = {name: array.shape for name, array in _float_weights(weights, 6, {}).items()}
+    path = shipped_path(shapes, DIM, weights.heads, weights.eps)
+    for old in SHIPPED.glob("e5graph-*.onnx"):
+        old.unlink()
+    path.write_bytes(build(shapes, DIM, weights.heads, weights.eps))
+    print(f"wrote {path}")

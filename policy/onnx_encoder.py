@@ -16,7 +16,7 @@ import numpy as np
 import onnxruntime as ort
 from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, RuntimeException
 
-from policy.e5graph import build, weight_names
+from policy.e5graph import graph, weight_names
 from policy.e5weights import MAX_TOKENS, WeightsFile
 from policy.encoder import DIM, TUNED, Encoder, EncoderError, EncoderSpec, mapped_weights, weights_path
 
@@ -39,8 +39,9 @@ class OnnxEncoder(Encoder):
         options.log_severity_level = 3
         self._values = {name: ort.OrtValue.ortvalue_from_numpy(array) for name, array in weights.items()}
         options.add_external_initializers(list(self._values), list(self._values.values()))
-        graph = build({name: array.shape for name, array in weights.items()}, DIM, self._file.heads, self._file.eps)
-        self._session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+        shapes = {name: array.shape for name, array in weights.items()}
+        structure = graph(shapes, DIM, self._file.heads, self._file.eps)
+        self._session = ort.InferenceSession(structure, options, providers=["CPUExecutionProvider"])
         self._passage_tokens = functools.lru_cache(maxsize=512)(self._tokenize_passage)  # clip, then embed
         self._positions = self._file.floats("emb.pos").reshape(-1, DIM) + self._file.floats("emb.type")[:DIM]
 

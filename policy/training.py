@@ -15,12 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from policy.calibration import possible_share, tune_for_verdicts
+from policy.calibration import Judged, possible_share, tune_for_verdicts
 from policy.encoder import EncoderSpec
 from policy.encoders import shared_encoder
 from policy.engine import Policy
 from policy.heads import FitSettings, Heads, choose_thresholds, fit, fit_stack
-from policy.model import Verdict
 from policy.ngrams import features, fit_lexical
 from policy.normalize import Shadow
 
@@ -101,25 +100,16 @@ def fit_heads(policy: Policy, layers: int = 6, settings: FitSettings | None = No
     heads.thresholds = choose_thresholds(probabilities, labels[calibration])
     calibration_examples = [policy.examples[i] for i in np.array(rows)[calibration]]
     judged = [j for j, e in enumerate(calibration_examples) if e.expected is not None and e.context is not None]
-    if judged:
-        heads.thresholds = tune_for_verdicts(
-            signals,
-            policy.rows,
-            heads.thresholds,
-            probabilities[judged],
-            [policy.detect(calibration_examples[j].text) for j in judged],
-            [calibration_examples[j].context for j in judged],
-            [calibration_examples[j].expected for j in judged],
-        )
-    must_stop = [j for j, e in enumerate(calibration_examples) if e.expected is Verdict.STOP and e.context is not None]
-    share = possible_share(
+    drafts = Judged(
         signals,
         policy.rows,
-        heads.thresholds,
-        probabilities[must_stop],
-        [policy.detect(calibration_examples[j].text) for j in must_stop],
-        [calibration_examples[j].context for j in must_stop],
+        probabilities[judged],
+        [policy.detect(calibration_examples[j].text) for j in judged],
+        [calibration_examples[j].context for j in judged],
+        [calibration_examples[j].expected for j in judged],
     )
+    heads.thresholds = tune_for_verdicts(drafts, heads.thresholds)
+    share = possible_share(drafts, heads.thresholds)
     heads.thresholds[:, 0] = heads.thresholds[:, 1] * share
     heads.meta["possible_share"] = share
     return heads, embedded

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from policy.calibration import SHARES, STOP_RECALL_TARGET, possible_share
+from policy.calibration import SHARES, STOP_RECALL_TARGET, Judged, possible_share, tune_for_verdicts
 from policy.model import Context, Verdict
 from policy.table import Row
 
@@ -14,7 +14,8 @@ THRESHOLDS = np.array([[0.25, 0.5, 0.8], [0.25, 0.5, 0.8]], np.float32)  # likel
 def share_for(leak_probabilities: list[float]) -> float:
     probabilities = np.array([[p, 0.9] for p in leak_probabilities], np.float32)
     contexts = [Context("personal", False)] * len(leak_probabilities)
-    return possible_share(SIGNALS, ROWS, THRESHOLDS, probabilities, [{}] * len(contexts), contexts)
+    drafts = Judged(SIGNALS, ROWS, probabilities, [{}] * len(contexts), contexts, [Verdict.STOP] * len(contexts))
+    return possible_share(drafts, THRESHOLDS)
 
 
 def test_the_default_share_when_the_drafts_that_must_stop_are_already_caught():
@@ -32,4 +33,28 @@ def test_the_floor_when_the_target_cannot_be_reached():
 
 
 def test_no_drafts_that_must_stop_keeps_the_default():
-    assert possible_share(SIGNALS, ROWS, THRESHOLDS, np.zeros((0, 2)), [], []) == SHARES[0]
+    assert possible_share(Judged(SIGNALS, ROWS, np.zeros((0, 2)), [], [], []), THRESHOLDS) == SHARES[0]
+
+
+VIEW_ROWS = [*ROWS, Row("disc.view", "role", Verdict.DISCLAIMER, ("disclaimer",), "disclaimers", "A view.")]
+LIKELY_AT_06 = np.array([[0.3, 0.6, 0.9], [0.3, 0.6, 0.9]], np.float32)
+
+
+def judged(rows: list[tuple[float, float, Verdict]]) -> Judged:
+    probabilities = np.array([[leak, role] for leak, role, _ in rows], np.float32)
+    contexts = [Context("personal", False)] * len(rows)
+    return Judged(SIGNALS, VIEW_ROWS, probabilities, [{}] * len(rows), contexts, [e for _, _, e in rows])
+
+
+def test_a_threshold_moves_to_where_more_verdicts_are_right():
+    drafts = judged([(0.0, 0.4, Verdict.DISCLAIMER)] * 10 + [(0.0, 0.1, Verdict.OK)] * 10)
+    assert drafts.rates(LIKELY_AT_06)[0] == 10
+    tuned = tune_for_verdicts(drafts, LIKELY_AT_06)
+    assert 0.1 < tuned[1, 1] <= 0.4 and drafts.rates(tuned)[0] == 20
+    assert tuned[0, 1] == LIKELY_AT_06[0, 1]  # the other signal gained nothing by moving
+
+
+def test_a_move_that_would_stop_fine_drafts_is_not_taken():
+    # the drafts that must stop and the fine ones look the same: catching the first stops the second
+    drafts = judged([(0.5, 0.0, Verdict.STOP)] * 10 + [(0.5, 0.0, Verdict.OK)] * 10)
+    assert np.array_equal(tune_for_verdicts(drafts, LIKELY_AT_06), LIKELY_AT_06)

@@ -30,7 +30,7 @@ STOP_RECALL_TARGET = 0.95
 FALSE_STOP_LIMIT = 0.05
 SHARES = (0.5, 0.45, 0.4, 0.35)  # of "likely"; the first reaching the target wins, else the floor
 LIKELY_GRID = tuple(np.round(np.arange(0.2, 0.85, 0.05), 2))
-MIN_GAIN = 3  # drafts: a threshold moves only for a clear gain, not for noise
+PLATEAU = 3  # drafts: counts this close to the best are as good, given the noise
 
 
 @dataclass(frozen=True)
@@ -72,21 +72,29 @@ def possible_share(drafts: Judged, thresholds: np.ndarray) -> float:
 
 
 def tune_for_verdicts(drafts: Judged, thresholds: np.ndarray, passes: int = 2) -> np.ndarray:
-    """Each signal's "likely" threshold moved, one signal at a time, to where the drafts get the
-    most verdicts right. A move must gain MIN_GAIN drafts and keep both limits of the policy:
-    drafts that must stop answered stop or review as often as before (up to STOP_RECALL_TARGET,
-    which `possible_share` then ensures), and fine drafts answered stop at most FALSE_STOP_LIMIT."""
+    """Each signal's "likely" threshold moved, one signal at a time, to the middle of the
+    thresholds at which the drafts get nearly the most verdicts right (within PLATEAU drafts of
+    the best): on a few thousand drafts the count is flat over a wide range, and its middle moves
+    less from one training to the next than its peak. Only thresholds that keep both limits of
+    the policy count: drafts that must stop answered stop or review as often as before (up to
+    STOP_RECALL_TARGET, which `possible_share` then ensures), and fine drafts answered stop at
+    most FALSE_STOP_LIMIT."""
     tuned = thresholds.copy()
-    best, first_caught, _ = drafts.rates(tuned)
+    _, first_caught, _ = drafts.rates(tuned)
     recall_floor = min(STOP_RECALL_TARGET, first_caught)
     for _ in range(passes):
         for k in range(len(drafts.signals)):
+            scored = []
             for likely in LIKELY_GRID:
                 candidate = tuned.copy()
                 candidate[k] = (likely * POSSIBLE_SHARE, likely, max(candidate[k, 2], likely + 0.05))
                 right, caught, false_stops = drafts.rates(candidate)
-                if caught >= recall_floor and false_stops <= FALSE_STOP_LIMIT and right >= best + MIN_GAIN:
-                    tuned, best = candidate, right
+                if caught >= recall_floor and false_stops <= FALSE_STOP_LIMIT:
+                    scored.append((right, candidate))
+            if scored:
+                best = max(right for right, _ in scored)
+                plateau = [candidate for right, candidate in scored if right >= best - PLATEAU]
+                tuned = plateau[len(plateau) // 2]
     return tuned
 
 

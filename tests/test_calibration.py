@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from policy.calibration import SHARES, STOP_RECALL_TARGET, Judged, possible_share, tune_for_verdicts
+from policy.calibration import LIKELY_GRID, SHARES, STOP_RECALL_TARGET, Judged, possible_share, tune_for_verdicts
 from policy.model import Context, Verdict
 from policy.table import Row
 
@@ -51,10 +51,13 @@ def test_a_threshold_moves_to_where_more_verdicts_are_right():
     assert drafts.rates(LIKELY_AT_06)[0] == 10
     tuned = tune_for_verdicts(drafts, LIKELY_AT_06)
     assert 0.1 < tuned[1, 1] <= 0.4 and drafts.rates(tuned)[0] == 20
-    assert tuned[0, 1] == LIKELY_AT_06[0, 1]  # the other signal gained nothing by moving
+    assert tuned[1, 1] == 0.3  # the middle of the thresholds that get all twenty right (0.2 to 0.4)
+    assert tuned[0, 1] == LIKELY_GRID[len(LIKELY_GRID) // 2]  # no draft has it: every threshold is as good
 
 
-def test_a_move_that_would_stop_fine_drafts_is_not_taken():
+def test_a_threshold_that_would_stop_fine_drafts_is_never_chosen():
     # the drafts that must stop and the fine ones look the same: catching the first stops the second
     drafts = judged([(0.5, 0.0, Verdict.STOP)] * 10 + [(0.5, 0.0, Verdict.OK)] * 10)
-    assert np.array_equal(tune_for_verdicts(drafts, LIKELY_AT_06), LIKELY_AT_06)
+    assert drafts.rates(np.array([[0.25, 0.5, 0.9], [0.3, 0.6, 0.9]], np.float32))[2] == 1.0
+    tuned = tune_for_verdicts(drafts, LIKELY_AT_06)
+    assert tuned[0, 1] > 0.5 and drafts.rates(tuned)[1:] == (1.0, 0.0)  # all caught by review, none stopped

@@ -55,7 +55,9 @@ class PieceTable:
         inside = end <= n
         start, end = start[inside], end[inside]
         keys = _substring_keys(data.astype(np.int64), bounds[start], bounds[end])
-        at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        order = np.argsort(keys)  # sorted needles search about twice as fast
+        at = np.empty_like(order)
+        at[order] = np.minimum(np.searchsorted(self.keys, keys[order]), len(self.keys) - 1)
         found = self.keys[at] == keys
         ids = self.ids[at[found]]
         return start[found].tolist(), end[found].tolist(), ids.tolist(), self.scores[ids].tolist()

@@ -70,10 +70,10 @@ class _Powers:
     def __init__(self) -> None:
         self.up = [np.ones(1, np.int64) for _ in MODULI]
         self.down = [np.ones(1, np.int64) for _ in MODULI]
+        self.inverses = [pow(BASE, modulus - 2, modulus) for modulus in MODULI]
 
     def ensure(self, count: int) -> None:
-        for m, modulus in enumerate(MODULI):
-            inverse = pow(BASE, modulus - 2, modulus)
+        for m, (modulus, inverse) in enumerate(zip(MODULI, self.inverses, strict=True)):
             while len(self.up[m]) < count:
                 up = self.up[m]
                 self.up[m] = np.concatenate([up, up * int(up[-1] * BASE % modulus) % modulus])

@@ -56,6 +56,11 @@ class WeightsFile:
         blob = np.frombuffer(self.raw, np.uint8, blob_bytes, at + 8 * count + 4)
         return PieceTable(blob, offsets, self.scores)
 
+    @cached_property
+    def unknown_score(self) -> float:
+        """What a character no piece covers costs: below every piece."""
+        return float(self.scores.min()) - 10
+
     @property
     def longest(self) -> int:
         return self.pieces.longest
@@ -94,7 +99,7 @@ class WeightsFile:
         chars = ("" if folded.startswith(" ") else METASPACE) + folded.replace(" ", METASPACE)
         best = [0.0] + [-np.inf] * len(chars)
         back = [(0, self.unk)] * (len(chars) + 1)
-        unknown = float(self.scores.min()) - 10
+        unknown = self.unknown_score
         hits = zip(*self.pieces.hits(chars), strict=True) if chars else iter(())
         hit = next(hits, None)
         for start in range(len(chars)):

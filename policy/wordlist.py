@@ -23,9 +23,9 @@ def word_key(word: str) -> int:
 
 
 def is_english_word(word: str) -> bool:
-    keys = _keys()
-    at = int(np.searchsorted(keys, np.uint64(word_key(word.lower()))))
-    return at < len(keys) and int(keys[at]) == word_key(word.lower())
+    keys, key = _keys(), word_key(word.lower())
+    at = int(np.searchsorted(keys, np.uint64(key)))
+    return at < len(keys) and int(keys[at]) == key
 
 
 @cache

@@ -31,24 +31,50 @@ def email(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
 
 
 _STREET_EN = re2.compile(
-    r"(?:^|[^\w])(\d{1,6}[a-z]? (?:[a-z][a-z'\-]* ){1,4}(?:st|street|ave|avenue|rd|road|blvd|boulevard|ln|lane"
+    r"(?:^|[^\w:.])(\d{1,6}[a-z]? ((?:[a-z]\. |[a-z][a-z'\-]* ){1,4})(?:st|street|ave|avenue|rd|road|blvd|boulevard|ln|lane"
     r"|dr|drive|ct|court|way|pl|place|ter|terrace|cir|circle|pkwy|parkway|hwy|highway|trl|trail))(?:$|[^\w])"
 )
+_STREET_EN_HIGHWAY = re2.compile(r"(?:^|[^\w:.])(\d{2,6} (?:hwy|highway|route|us|sr|fm|county road) \d{1,4})(?:$|[^\w])")
 _STREET_FR = re2.compile(
     r"(?:^|[^\w])(\d{1,4}(?: ?bis| ?ter)?,? (?:rue|avenue|av|boulevard|bd|chemin|allee|impasse|place|quai|route)"
     r" (?:[a-z'\-]+ ?){1,5})"
 )
+_STREET_FR_NUMBER_AFTER = re2.compile(  # Belgian and Swiss order: "rue de la Station 14"
+    r"(?:^|[^\w])((?:rue|avenue|boulevard|chemin|allee|impasse|quai) ((?:[a-z'\-]+ ){1,4})\d{1,4})(?:$|[^\w])"
+)
 _STREET_ES = re2.compile(
-    r"(?:^|[^\w])((?:calle|c/|avenida|avda|av|paseo|plaza|carrera|camino|ronda|jiron|rua) (?:[a-z'\-]+ ){1,4}"
-    r"(?:n[o°º]\.? ?|#)?\d{1,5})(?:$|[^\w])"
+    r"(?:^|[^\w])((?:calle|c/|avenida|avda|av|paseo|plaza|carrera|camino|ronda|jiron|rua)\.? ((?:[a-z'\-]+ ){1,4})"
+    r"(?:n[o°º]\.? ?|# ?)?\d{1,5})(?:$|[^\w])"
+)
+# "11 AM on Main Street", "22 years in that place": a quantity, not a house number.
+_NOT_STREET_NAMES = frozenset(
+    "am pm a.m. p.m. h hr hrs hour hours min mins minute minutes year years yrs day days week weeks month months"
+    " mile miles mi km percent people times and or to on in at of for from by with via".split()
 )
 
 
 def street_address(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     text = draft.text
-    for pattern in (_STREET_EN, _STREET_FR, _STREET_ES):
-        for match in pattern.finditer(text):
+    for match in _STREET_EN.finditer(text):
+        if match.group(2).split()[0] not in _NOT_STREET_NAMES and _named(draft, match.span(2)):
             yield match.span(1)
+    for match in _STREET_EN_HIGHWAY.finditer(text):
+        yield match.span(1)
+    for pattern in (_STREET_FR_NUMBER_AFTER, _STREET_ES):  # the name before the number
+        for match in pattern.finditer(text):
+            if _named(draft, match.span(2)):
+                yield match.span(1)
+    for match in _STREET_FR.finditer(text):
+        yield match.span(1)
+
+
+def _named(draft: Shadow, name: Span) -> bool:
+    """Where the author uses capitals at all, a street's name carries one (or a digit) on its last
+    word: "Main St", "5th Ave", "Av. Rivadavia 7200", not "each way" or "la rue sera fermée 15"."""
+    if not any(c.isupper() for c in draft.original):
+        return True
+    words = draft.original[slice(*draft.span(*name))].split()
+    return bool(words) and (words[-1][0].isupper() or words[-1][0].isdigit())
 
 
 _DATE = re2.compile(
@@ -148,7 +174,8 @@ def case_number(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     more digits that is not just a year."""
 
     def case_like(value: str, start: int, end: int) -> bool:
-        return sum(c.isdigit() for c in value) >= 3 and not _YEAR.match(value.strip("-/"))
+        bare = value.strip("#()-/")
+        return sum(c.isdigit() for c in value) >= 3 and not _YEAR.match(bare) and bare not in settings.allowed_numbers
 
     yield from _labelled_values(draft.text, settings, _CASE_TOKEN, _CASE_WINDOW, case_like)
 

@@ -31,7 +31,7 @@ MAX_PHONE_MATCHES = 100  # distinct matches per region before copies are found b
 
 def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     """Phone numbers in any country's format, minus public short codes and introduced public lines."""
-    text = draft.text
+    text = _digits_for_letters(draft.text)
     found: list[Span] = []  # sorted, never overlapping
     for region in settings.regions:
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
@@ -55,6 +55,25 @@ def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     if len(found) >= MAX_PHONE_MATCHES:
         found = _every_copy(text, found)
     yield from found
+
+
+_NUMBER_TOKEN = re2.compile(r"(?:^|[^\w])([0-9oli]*[0-9][0-9oli]*)(?:$|[^\w])")
+_AS_DIGITS = str.maketrans("oli", "011")
+
+
+def _digits_for_letters(text: str) -> str:
+    """ "3O5-555-O1O9" -> "305-555-0109": in a token of digits, an o, l or i (a folded 1) stands
+    for 0 or 1. Same length, so spans stay valid."""
+    if not any(c in text for c in "oli"):
+        return text
+    pieces, last = [], 0
+    for match in _NUMBER_TOKEN.finditer(text):
+        token = match.group(1)
+        if not token.isdigit() and len(token) >= 3:
+            start, end = match.span(1)
+            pieces += [text[last:start], token.translate(_AS_DIGITS)]
+            last = end
+    return "".join(pieces) + text[last:] if pieces else text
 
 
 def _every_copy(text: str, found: list[Span]) -> list[Span]:
@@ -82,7 +101,7 @@ def _phone_shaped(raw: str) -> bool:
 
 
 _NUMBER_RUN = re2.compile(r"(?:^|[^\w])(\d[\d .,\-]{5,22}[\dk])(?:$|[^\w])")
-_SSN_SHAPE = re2.compile(r"^\d{3}[-. ]\d{2}[-. ]\d{4}$")
+_SSN_SHAPE = re2.compile(r"^\d{3}[-., ]\d{2}[-., ]\d{4}$")  # commas: "five one two, four eight, ..."
 _DNI_WORD = re2.compile(r"\b(?:dni|nie|nif|documento|cedula|d\.n\.i)\b")
 _NINO = re2.compile(r"(?i)(?:^|[^\w])([a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d])(?:$|[^\w])")
 _NINO_BAD_PREFIX = frozenset({"bg", "gb", "nk", "kn", "tn", "nt", "zz"})
@@ -106,7 +125,7 @@ def _is_national_number(piece: str, digits: str, labelled: bool, before: str) ->
 
 def national_id(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     """SSN, SIN and NIR numbers (checksummed), NINO, DNI/NIE and CURP."""
-    text = draft.text
+    text = _digits_for_letters(draft.text)
     for match in _NUMBER_RUN.finditer(text):
         piece, span = match.group(1), match.span(1)
         digits = _digits(piece)
@@ -126,11 +145,11 @@ def national_id(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
         yield match.span(1)
 
 
-_CARD = re2.compile(r"(?:^|[^\w])((?:\d[ \-]?){12,18}\d)(?:$|[^\w])")
+_CARD = re2.compile(r"(?:^|[^\w])((?:\d(?:[ \-]|, ?)?){12,18}\d)(?:$|[^\w])")
 
 
 def payment_card(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
-    text = draft.text
+    text = _digits_for_letters(draft.text)
     for match in _CARD.finditer(text):
         digits = _digits(match.group(1))
         if 13 <= len(digits) <= 19 and digits[0] in "3456" and luhn.is_valid(digits):

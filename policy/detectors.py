@@ -31,10 +31,12 @@ def email(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
 
 
 _STREET_EN = re2.compile(
-    r"(?:^|[^\w:.])(\d{1,6}[a-z]? ((?:[a-z]\. |[a-z][a-z'\-]* ){1,4})(?:st|street|ave|avenue|rd|road|blvd|boulevard|ln|lane"
-    r"|dr|drive|ct|court|way|pl|place|ter|terrace|cir|circle|pkwy|parkway|hwy|highway|trl|trail))(?:$|[^\w])"
+    r"(?:^|[^\w:.])(\d{1,6}[a-z]? ((?:[a-z]\. |[a-z][a-z'\-]* ){1,4})"
+    r"(?:st|street|ave|avenue|rd|road|blvd|boulevard|ln|lane|dr|drive|ct|court|way|pl|place|ter|terrace|cir|circle|pkwy|parkway|hwy|highway|trl|trail))(?:$|[^\w])"
 )
-_STREET_EN_HIGHWAY = re2.compile(r"(?:^|[^\w:.])(\d{2,6} (?:hwy|highway|route|us|sr|fm|county road) \d{1,4})(?:$|[^\w])")
+_STREET_EN_HIGHWAY = re2.compile(
+    r"(?:^|[^\w:.])(\d{2,6} (?:hwy|highway|route|us|sr|fm|county road) \d{1,4})(?:$|[^\w])"
+)
 _STREET_FR = re2.compile(
     r"(?:^|[^\w])(\d{1,4}(?: ?bis| ?ter)?,? (?:rue|avenue|av|boulevard|bd|chemin|allee|impasse|place|quai|route)"
     r" (?:[a-z'\-]+ ?){1,5})"

@@ -203,12 +203,21 @@ class FitSettings:
     members: int = 3  # networks from different seeds, averaged
 
 
-def fit(x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, settings: FitSettings = FitSettings()):
+def fit(
+    x: np.ndarray,
+    y: np.ndarray,
+    x_val: np.ndarray,
+    y_val: np.ndarray,
+    settings: FitSettings = FitSettings(),
+    known: np.ndarray | None = None,
+):
     """`settings.members` networks from different seeds, merged into one wider network whose logits
     are the average of theirs (the seed alone moves a single network's verdicts by a few points;
-    the average does not depend on it as much). Returns (w1, b1, w2, b2)."""
+    the average does not depend on it as much). `known` (rows, signals) is 0 where a row's label
+    is unknown and must not count. Returns (w1, b1, w2, b2)."""
     members = [
-        fit_one(x, y, x_val, y_val, replace(settings, seed=settings.seed + 1000 * m)) for m in range(settings.members)
+        fit_one(x, y, x_val, y_val, replace(settings, seed=settings.seed + 1000 * m), known)
+        for m in range(settings.members)
     ]
     w1 = np.concatenate([m[0] for m in members], axis=1)
     b1 = np.concatenate([m[1] for m in members])
@@ -217,9 +226,17 @@ def fit(x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, sett
     return w1, b1, w2.astype(np.float32), b2.astype(np.float32)
 
 
-def fit_one(x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, settings: FitSettings = FitSettings()):
+def fit_one(
+    x: np.ndarray,
+    y: np.ndarray,
+    x_val: np.ndarray,
+    y_val: np.ndarray,
+    settings: FitSettings = FitSettings(),
+    known: np.ndarray | None = None,
+):
     """Train on (x, y), keep the weights with the best validation loss. Returns (w1, b1, w2, b2)."""
     rng = np.random.default_rng(settings.seed)
+    known = np.ones_like(y) if known is None else known.astype(np.float32)
     dim, k = x.shape[1], y.shape[1]
     params = {
         "w1": rng.normal(0, np.sqrt(2 / dim), (dim, settings.hidden)).astype(np.float32),
@@ -228,7 +245,7 @@ def fit_one(x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, 
         "b2": np.zeros(k, np.float32),
     }
     # Rare signals weigh more, so that a signal seen in 3% of drafts is still learned.
-    positive_rate = np.clip(y.mean(axis=0), 0.01, 0.5)
+    positive_rate = np.clip((y * known).sum(axis=0) / np.maximum(known.sum(axis=0), 1), 0.01, 0.5)
     pos_weight = np.sqrt((1 - positive_rate) / positive_rate).astype(np.float32)
     moments = {name: (np.zeros_like(p), np.zeros_like(p)) for name, p in params.items()}
     best, best_loss, waited, step = dict(params), np.inf, 0, 0
@@ -236,7 +253,7 @@ def fit_one(x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, 
         order = rng.permutation(len(x))
         for start in range(0, len(x), settings.batch):
             rows = order[start : start + settings.batch]
-            grads = _gradients(params, x[rows], y[rows], pos_weight)
+            grads = _gradients(params, x[rows], y[rows], pos_weight, known[rows])
             step += 1
             for name, grad in grads.items():
                 grad = grad + settings.weight_decay * params[name]
@@ -266,10 +283,10 @@ def _loss(params, x, y, pos_weight) -> float:
     return float(-(pos_weight * y * np.log(p) + (1 - y) * np.log(1 - p)).mean())
 
 
-def _gradients(params, x, y, pos_weight):
+def _gradients(params, x, y, pos_weight, known):
     hidden, p = _forward(params, x)
     # d(weighted BCE)/d(logit) = p*(w*y + 1 - y) - w*y
-    d_logit = (p * (pos_weight * y + 1 - y) - pos_weight * y) / (len(x) * y.shape[1])
+    d_logit = known * (p * (pos_weight * y + 1 - y) - pos_weight * y) / (len(x) * y.shape[1])
     d_hidden = (d_logit @ params["w2"].T) * (hidden > 0)
     return {
         "w2": hidden.T @ d_logit,

@@ -30,20 +30,22 @@ def features(text: str, limit: int = 4000) -> np.ndarray:
     return np.fromiter(sorted(ids), dtype=np.int32, count=len(ids))
 
 
-def fit_lexical(ids: list[np.ndarray], y: np.ndarray, epochs: int = 16, rate: float = 0.5, seed: int = 7):
-    """Per-signal logistic regression over hashed n-grams, by plain SGD. Returns (weights, bias)."""
+def fit_lexical(ids: list[np.ndarray], y: np.ndarray, epochs: int = 16, rate: float = 0.5, seed: int = 7, known=None):
+    """Per-signal logistic regression over hashed n-grams, by plain SGD. `known` (rows, signals) is
+    0 where a row's label is unknown. Returns (weights, bias)."""
     rng = np.random.default_rng(seed)
+    known = np.ones_like(y) if known is None else known.astype(np.float32)
     k = y.shape[1]
     weights = np.zeros((BUCKETS, k), np.float32)
     bias = np.zeros(k, np.float32)
-    positive_rate = np.clip(y.mean(axis=0), 0.01, 0.5)
+    positive_rate = np.clip((y * known).sum(axis=0) / np.maximum(known.sum(axis=0), 1), 0.01, 0.5)
     pos_weight = np.sqrt((1 - positive_rate) / positive_rate).astype(np.float32)
     for _epoch in range(epochs):
         for row in rng.permutation(len(ids)):
             grams, truth = ids[row], y[row]
             scale = 1.0 / np.sqrt(len(grams) + 1)
             p = _sigmoid(weights[grams].sum(axis=0) * scale + bias)
-            grad = p * (pos_weight * truth + 1 - truth) - pos_weight * truth
+            grad = known[row] * (p * (pos_weight * truth + 1 - truth) - pos_weight * truth)
             weights[grams] -= rate * scale * grad
             bias -= 0.1 * rate * grad
     return weights, bias

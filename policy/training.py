@@ -22,6 +22,7 @@ from policy.engine import Policy
 from policy.heads import FitSettings, Heads, choose_thresholds, fit, fit_stack
 from policy.ngrams import features, fit_lexical
 from policy.normalize import Shadow
+from policy.scoring import chunks, sentences
 
 CACHE_FILE = "embeddings-cache.npz"
 
@@ -53,21 +54,35 @@ def train(pack: str | Path | None, layers: int = 6, settings: FitSettings | None
 
 
 def fit_heads(policy: Policy, layers: int = 6, settings: FitSettings | None = None) -> tuple[Heads, int]:
-    """The heads fitted on the pack's training drafts, and how many drafts were newly embedded."""
+    """The heads fitted on the pack's training drafts, and how many texts were newly embedded.
+
+    A draft the scorer cuts into chunks (see `scoring`) is also learned chunk by chunk, since that
+    is how it is read when checked: each chunk lacks the signals its draft lacks, and where the
+    draft has a signal, which chunk carries it is unknown, so that label does not count. The
+    thresholds are chosen on the calibration drafts scored as a check scores them (a signal's
+    best chunk)."""
     signals = tuple(s.id for s in policy.signals)
     rows = [i for i, e in enumerate(policy.examples) if not e.held_out]
     texts = [Shadow.of(policy.examples[i].text).text for i in rows]
+    owners, chunk_texts = long_draft_chunks(texts)
     spec = EncoderSpec(layers=layers)
     model_path = policy._built.model_paths[0]
-    vectors, embedded = _embed_cached(texts, spec, model_path.parent / CACHE_FILE)
+    embedded_all, embedded = _embed_cached(texts + chunk_texts, spec, model_path.parent / CACHE_FILE)
+    vectors, chunk_vectors = embedded_all[: len(texts)], embedded_all[len(texts) :]
     labels = np.array([[s in policy.examples[i].signals for s in signals] for i in rows], dtype=np.float32)
     calibration = np.array([calibrates(policy.examples[i].text) for i in rows])
     fitting = ~calibration
-    w1, b1, w2, b2 = fit(
-        vectors[fitting], labels[fitting], vectors[calibration], labels[calibration], settings or FitSettings()
-    )
+    chunk_fitting = fitting[owners]
+    chunk_known = 1.0 - labels[owners]
+    x = np.concatenate([vectors[fitting], chunk_vectors[chunk_fitting]])
+    y = np.concatenate([labels[fitting], np.zeros_like(chunk_known[chunk_fitting])])
+    known = np.concatenate([np.ones_like(labels[fitting]), chunk_known[chunk_fitting]])
+    w1, b1, w2, b2 = fit(x, y, vectors[calibration], labels[calibration], settings or FitSettings(), known)
     grams = [features(t) for t in texts]
-    lexical_w, lexical_b = fit_lexical([g for g, f in zip(grams, fitting, strict=True) if f], labels[fitting])
+    chunk_grams = [features(t) for t in chunk_texts]
+    fitting_grams = [g for g, f in zip(grams, fitting, strict=True) if f]
+    fitting_grams += [g for g, f in zip(chunk_grams, chunk_fitting, strict=True) if f]
+    lexical_w, lexical_b = fit_lexical(fitting_grams, y, known=known)
     heads = Heads(
         signals,
         w1,
@@ -97,6 +112,8 @@ def fit_heads(policy: Policy, layers: int = 6, settings: FitSettings | None = No
     lexical = heads.lexical(calibration_grams)
     heads.stack = fit_stack(heads.views(vectors[calibration], lexical, others), labels[calibration])
     probabilities = heads.probabilities(vectors[calibration], lexical, others)
+    chunked = (owners, chunk_vectors, chunk_grams)
+    probabilities = _as_checked(heads, probabilities, np.flatnonzero(calibration), chunked, others)
     heads.thresholds = choose_thresholds(probabilities, labels[calibration])
     calibration_examples = [policy.examples[i] for i in np.array(rows)[calibration]]
     judged = [j for j, e in enumerate(calibration_examples) if e.expected is not None and e.context is not None]
@@ -113,6 +130,38 @@ def fit_heads(policy: Policy, layers: int = 6, settings: FitSettings | None = No
     heads.thresholds[:, 0] = heads.thresholds[:, 1] * share
     heads.meta["possible_share"] = share
     return heads, embedded
+
+
+def long_draft_chunks(texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """The chunks of each draft the scorer cuts into several, and the index of the draft of each."""
+    owners: list[int] = []
+    pieces: list[str] = []
+    for index, text in enumerate(texts):
+        plan = chunks(text, sentences(text))
+        if len(plan) > 1:
+            owners += [index] * len(plan)
+            pieces += [text[c[0].start : c[-1].end] for c in plan]
+    return np.array(owners, dtype=np.int64), pieces
+
+
+def _as_checked(heads: Heads, whole: np.ndarray, drafts: np.ndarray, chunked, others) -> np.ndarray:
+    """The probabilities of the given drafts as a check computes them: a draft cut into chunks
+    takes each signal's best chunk instead of its whole-draft score. `chunked` is (the draft of
+    each chunk, the chunks' embeddings, their n-grams)."""
+    owners, chunk_vectors, chunk_grams = chunked
+    out = whole.copy()
+    position = {int(d): row for row, d in enumerate(drafts)}
+    mine = np.flatnonzero(np.isin(owners, drafts))
+    if not len(mine):
+        return out
+    scored = heads.probabilities(chunk_vectors[mine], heads.lexical([chunk_grams[i] for i in mine]), others)
+    best: dict[int, np.ndarray] = {}
+    for i, p in zip(mine, scored, strict=True):
+        row = position[int(owners[i])]
+        best[row] = p if row not in best else np.maximum(best[row], p)
+    for row, p in best.items():
+        out[row] = p
+    return out
 
 
 def calibrates(text: str) -> bool:

@@ -61,3 +61,14 @@ def test_a_threshold_that_would_stop_fine_drafts_is_never_chosen():
     assert drafts.rates(np.array([[0.25, 0.5, 0.9], [0.3, 0.6, 0.9]], np.float32))[2] == 1.0
     tuned = tune_for_verdicts(drafts, LIKELY_AT_06)
     assert tuned[0, 1] > 0.5 and drafts.rates(tuned)[1:] == (1.0, 0.0)  # all caught by review, none stopped
+
+
+def test_catching_drafts_that_must_stop_comes_before_more_verdicts_right():
+    # 8 stop drafts at 0.12 are caught (as review) only when "likely" is low enough that "possible"
+    # (0.35 of it) reaches 0.12; that also sends 12 fine drafts at 0.12 to review. Reaching the
+    # recall target wins over the 4 verdicts it costs.
+    drafts = judged([(0.9, 0.0, Verdict.STOP)] * 92 + [(0.12, 0.0, Verdict.STOP)] * 8 + [(0.12, 0.0, Verdict.OK)] * 12)
+    assert drafts.rates(LIKELY_AT_06)[1] == 0.92
+    tuned = tune_for_verdicts(drafts, LIKELY_AT_06)
+    right, caught, false_stops = drafts.rates(tuned)
+    assert caught == 1.0 and false_stops == 0.0 and right == 92

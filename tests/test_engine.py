@@ -33,14 +33,7 @@ ISSUE_TABLE = [
     ("I'm a county cartographer and honestly our parks are underfunded.", "personal", False, "disclaimer"),
     ("Between us, the budget for our kid's soccer team is a mess.", "personal", False, "ok"),
     ("Photo of our labrador at the beach!", "personal", False, "ok"),
-    pytest.param(
-        "The council meeting is set to begin at 7.",
-        "official",
-        True,
-        "ok",
-        # `announces_new` sits at its threshold (0.40): models of 2026-12-01 fell either side of it
-        marks=pytest.mark.xfail(strict=True, reason="known miss: a meeting time reads as new information (review)"),
-    ),
+    ("The council meeting is set to begin at 7.", "official", True, "ok"),
 ]
 
 

@@ -1,0 +1,49 @@
+"""The heads learn from labels that are known only: a chunk of a long draft does not say which
+of its draft's signals it carries."""
+
+import numpy as np
+
+from policy.heads import FitSettings, fit_one
+from policy.ngrams import features, fit_lexical, lexical_probabilities
+from policy.training import long_draft_chunks
+
+SETTINGS = FitSettings(hidden=16, epochs=60, patience=60, learning_rate=1e-2)
+
+
+def predict(params, x):
+    w1, b1, w2, b2 = params
+    return 1 / (1 + np.exp(-(np.maximum(x @ w1 + b1, 0) @ w2 + b2)))
+
+
+def test_rows_whose_label_is_unknown_do_not_teach_the_network_it_is_absent():
+    rng = np.random.default_rng(0)
+    carrier = rng.normal(size=8).astype(np.float32)
+    positives = carrier + 0.1 * rng.normal(size=(40, 8)).astype(np.float32)
+    negatives = rng.normal(size=(40, 8)).astype(np.float32)
+    chunks = carrier + 0.1 * rng.normal(size=(80, 8)).astype(np.float32)  # look like the carrier
+    x = np.concatenate([positives, negatives, chunks])
+    y = np.concatenate([np.ones((40, 1)), np.zeros((40, 1)), np.zeros((80, 1))]).astype(np.float32)
+    known = np.concatenate([np.ones((80, 1)), np.zeros((80, 1))]).astype(np.float32)
+    x_val, y_val = np.concatenate([positives[:5], negatives[:5]]), np.array([[1]] * 5 + [[0]] * 5, np.float32)
+    masked = predict(fit_one(x, y, x_val, y_val, SETTINGS, known), carrier[None])[0, 0]
+    unmasked = predict(fit_one(x, y, x_val, y_val, SETTINGS), carrier[None])[0, 0]
+    assert masked > 0.8 and unmasked < masked
+
+
+def test_the_lexical_view_skips_unknown_labels_too():
+    texts = ["leak the memo now"] * 10 + ["nice walk today"] * 10
+    y = np.array([[1]] * 10 + [[0]] * 10, np.float32)
+    ids = [features(t) for t in texts]
+    unknown_copies = [features("leak the memo now")] * 30
+    y_all = np.concatenate([y, np.zeros((30, 1), np.float32)])
+    known = np.concatenate([np.ones((20, 1)), np.zeros((30, 1))]).astype(np.float32)
+    weights, bias = fit_lexical(ids + unknown_copies, y_all, known=known)
+    assert lexical_probabilities(weights, bias, [features("leak the memo now")])[0, 0] > 0.8
+
+
+def test_only_drafts_cut_into_several_chunks_are_learned_chunk_by_chunk():
+    short = "A short post about the weekend."
+    long = " ".join(f"Sentence number {i} of a long reflection about the years at the office." for i in range(20))
+    owners, pieces = long_draft_chunks([short, long])
+    assert set(owners.tolist()) == {1} and len(pieces) >= 3
+    assert all(len(p) <= 300 for p in pieces) and "".join(pieces).replace(" ", "") == long.replace(" ", "")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from policy.ngrams import lexical_probabilities
+from policy.ngrams import lexical_probabilities, positive_weights
 
 BANDS = ("possible", "likely", "very likely")
 TEXT_SEPARATOR = "\x1e"  # between the training drafts' texts in the model file
@@ -244,9 +244,7 @@ def fit_one(
         "w2": rng.normal(0, np.sqrt(1 / settings.hidden), (settings.hidden, k)).astype(np.float32),
         "b2": np.zeros(k, np.float32),
     }
-    # Rare signals weigh more, so that a signal seen in 3% of drafts is still learned.
-    positive_rate = np.clip((y * known).sum(axis=0) / np.maximum(known.sum(axis=0), 1), 0.01, 0.5)
-    pos_weight = np.sqrt((1 - positive_rate) / positive_rate).astype(np.float32)
+    pos_weight = positive_weights(y, known)
     moments = {name: (np.zeros_like(p), np.zeros_like(p)) for name, p in params.items()}
     best, best_loss, waited, step = dict(params), np.inf, 0, 0
     for _epoch in range(settings.epochs):

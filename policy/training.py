@@ -150,17 +150,15 @@ def _as_checked(heads: Heads, whole: np.ndarray, drafts: np.ndarray, chunked, ot
     each chunk, the chunks' embeddings, their n-grams)."""
     owners, chunk_vectors, chunk_grams = chunked
     out = whole.copy()
-    position = {int(d): row for row, d in enumerate(drafts)}
     mine = np.flatnonzero(np.isin(owners, drafts))
     if not len(mine):
         return out
     scored = heads.probabilities(chunk_vectors[mine], heads.lexical([chunk_grams[i] for i in mine]), others)
-    best: dict[int, np.ndarray] = {}
-    for i, p in zip(mine, scored, strict=True):
-        row = position[int(owners[i])]
-        best[row] = p if row not in best else np.maximum(best[row], p)
-    for row, p in best.items():
-        out[row] = p
+    rows = np.searchsorted(drafts, owners[mine])  # each chunk's row among the drafts (sorted)
+    best = np.zeros_like(out)
+    np.maximum.at(best, rows, scored)
+    chunked_rows = np.unique(rows)
+    out[chunked_rows] = best[chunked_rows]
     return out
 
 

@@ -127,13 +127,17 @@ def _labelled_values(text: str, settings: DetectorSettings, token, window: int, 
         return
     for match in regex.finditer(text):
         window_start = match.end(1)
-        for found in token.finditer(text[window_start : window_start + window]):
+        following = text[window_start : window_start + window]
+        sentence_end = _SENTENCE_END.search(following)  # "password manager. Turn on 2-step" has no value
+        for found in token.finditer(following[: sentence_end.start() + 1] if sentence_end else following):
             start, end = window_start + found.start(1), window_start + found.end(1)
             if accept(found.group(1), start, end):
                 yield match.start(1), end
                 break
 
 
+_SENTENCE_END = re2.compile(r"[.!?]\s+\D")  # "no. 2024-118" goes on: a digit follows
+_HYPHENATED_WORD = re2.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)+$")  # "two-step", "changez-le"
 _NOT_SECRETS = re2.compile(r"^(?:\d{1,2}[:h]\d{2}(?:am|pm)?|\d+(?:st|nd|rd|th|er|e|o|a)|\$[\d.,]+|\d{1,2}(?:am|pm))$")
 
 
@@ -142,7 +146,7 @@ def _secret_shaped(value: str) -> bool:
     if value.lower() in _VALUE_STOP or len(value) < 3 or _NOT_SECRETS.match(value.lower()):
         return False
     has_digit = any(c.isdigit() for c in value)
-    has_symbol = any(not c.isalnum() for c in value)
+    has_symbol = any(not c.isalnum() for c in value) and not _HYPHENATED_WORD.match(value)
     return has_digit or (has_symbol and len(value) >= 6)
 
 

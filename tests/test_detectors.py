@@ -87,6 +87,8 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("Dimanche, la rue sera fermée aux voitures 15 minutes", "street_address"),
         ("press: our media line, 412-555-0142, is staffed all day", "phone"),
         ("the zip code is 20500 for the office", "credential"),
+        ("Use a password manager. Turn on two-step verification.", "credential"),
+        ("Le mot de passe : changez-le souvent.", "credential"),
         ("#Library day", "lowercase_hashtag"),
         ("#WaterQuality report", "lowercase_hashtag"),
     ],

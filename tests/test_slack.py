@@ -294,7 +294,7 @@ async def test_no_draft_text_reaches_the_logs_even_at_debug(slack, caplog):
     caplog.set_level(logging.DEBUG)
     secret = "Quetzal harbor lanyard"
     await slack.dm(f"Leaked memo: {secret} is closing", "Ev-privacy", user="UPRIV")
-    assert "draft checked" in caplog.text or "route=draft" in caplog.text
+    assert "as=draft" in caplog.text  # taken as a draft, whatever the verdict (or a question back)
     assert secret not in caplog.text
 
 

@@ -122,6 +122,20 @@ def batch_of(weights: WeightsFile, tokens: list[list[int]]) -> tuple[torch.Tenso
     return ids, mask
 
 
+CHUNK_CHARS = 300  # as the scorer cuts long drafts
+
+
+def joined_with_another(drafts: list, i: int, rng: np.random.Generator) -> tuple[int, str] | None:
+    """Draft i and a random other draft, in random order, within one scorer chunk: a signal stays
+    a signal among unrelated sentences, and unrelated sentences add none (labels: the union)."""
+    for _try in range(4):
+        j = int(rng.integers(len(drafts)))
+        a, b = drafts[i].text, drafts[j].text
+        if j != i and len(a) + len(b) < CHUNK_CHARS:
+            return j, (f"{a} {b}" if rng.random() < 0.5 else f"{b} {a}")
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--layers", type=int, default=6)
@@ -130,6 +144,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rank", type=int, default=8, help="rank of the low-rank deltas (0: biases and norms only)")
     parser.add_argument("--out", type=Path, default=TUNING_FILE)
     parser.add_argument("--limit", type=int, default=0, help="tune on the first N drafts only (for tests)")
+    parser.add_argument("--mix", type=float, default=0.3, help="share of drafts joined with another short draft")
     args = parser.parse_args(argv)
     torch.manual_seed(0)
     started = time.perf_counter()
@@ -157,9 +172,17 @@ def main(argv: list[str] | None = None) -> None:
     order = np.concatenate([rng.permutation(len(batches)) for _ in range(int(np.ceil(args.epochs)))])[:steps]
     for step, index in enumerate(order, 1):
         rows = batches[index]
-        ids, mask = batch_of(weights, [tokens[i] for i in rows])
+        batch_tokens, batch_labels = [tokens[i] for i in rows], labels[rows].clone()
+        for n, i in enumerate(rows):
+            if rng.random() < args.mix:
+                joined = joined_with_another(drafts, i, rng)
+                if joined is not None:
+                    j, text = joined
+                    batch_tokens[n] = weights.tokens("passage: " + Shadow.of(text).text)
+                    batch_labels[n] = torch.maximum(labels[i], labels[j])
+        ids, mask = batch_of(weights, batch_tokens)
         loss = torch.nn.functional.binary_cross_entropy_with_logits(
-            model(ids, mask), labels[rows], pos_weight=pos_weight
+            model(ids, mask), batch_labels, pos_weight=pos_weight
         )
         optimiser.zero_grad()
         loss.backward()

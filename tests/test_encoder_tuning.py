@@ -152,6 +152,17 @@ def test_the_tool_writes_a_tuning_the_engine_loads(tool, tmp_path):
     assert (len(up), down.shape[1]) == (384, 1536)
 
 
+def test_joined_drafts_fit_one_chunk_and_keep_both_texts(tool):
+    from types import SimpleNamespace
+
+    drafts = [SimpleNamespace(text=t) for t in ("Vote Ortega tomorrow!", "Tacos tonight?", "x" * 290)]
+    rng = np.random.default_rng(1)
+    joined = [j for _ in range(40) if (j := tool.joined_with_another(drafts, 0, rng)) is not None]
+    assert len(joined) > 20 and all(j[0] == 1 for j in joined)  # never itself, never the long one
+    assert {j[1] for j in joined} == {"Vote Ortega tomorrow! Tacos tonight?", "Tacos tonight? Vote Ortega tomorrow!"}
+    assert tool.joined_with_another(drafts, 2, rng) is None  # nothing fits beside a 290-character draft
+
+
 def test_the_shipped_graph_is_the_one_built_from_the_weights():
     weights = shipped_file()
     shapes = {name: array.shape for name, array in _float_weights(weights, 6, {}).items()}

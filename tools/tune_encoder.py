@@ -31,6 +31,7 @@ from policy.e5weights import WeightsFile
 from policy.encoder import TUNING_FILE
 from policy.engine import Policy
 from policy.normalize import Shadow
+from policy.scoring import CHUNK_CHARS
 from policy.training import calibrates
 
 BATCH = 32
@@ -120,9 +121,6 @@ def batch_of(weights: WeightsFile, tokens: list[list[int]]) -> tuple[torch.Tenso
     ids = torch.tensor([t + [weights.pad] * (longest - len(t)) for t in tokens])
     mask = (torch.arange(longest)[None, :] < torch.tensor([len(t) for t in tokens])[:, None]).float()
     return ids, mask
-
-
-CHUNK_CHARS = 300  # as the scorer cuts long drafts
 
 
 def joined_with_another(drafts: list, i: int, rng: np.random.Generator) -> tuple[int, str] | None:

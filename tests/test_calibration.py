@@ -2,7 +2,15 @@
 
 import numpy as np
 
-from policy.calibration import LIKELY_GRID, SHARES, STOP_RECALL_TARGET, Judged, possible_share, tune_for_verdicts
+from policy.calibration import (
+    LIKELY_GRID,
+    SHARES,
+    STOP_RECALL_TARGET,
+    TUNING_RECALL_TARGET,
+    Judged,
+    possible_share,
+    tune_for_verdicts,
+)
 from policy.model import Context, Verdict
 from policy.table import Row
 
@@ -23,9 +31,15 @@ def test_the_default_share_when_the_drafts_that_must_stop_are_already_caught():
 
 
 def test_possible_reaches_lower_until_enough_drafts_that_must_stop_are_caught():
-    # 19 of 20 above "likely"; the last one at 0.2 is caught only once possible starts at 0.4 x 0.5.
-    assert STOP_RECALL_TARGET <= 19 / 20 + 1e-9
+    # 18 of 20 above "likely"; the last two at 0.2 are caught only once possible starts at 0.4 x 0.5.
+    assert TUNING_RECALL_TARGET > 18 / 20
     assert share_for([0.9] * 18 + [0.2, 0.2]) == 0.4
+
+
+def test_possible_aims_past_the_policys_stop_recall():
+    # 19 of 20 caught meets the policy's 95% but not the tuning's aim, so possible reaches lower
+    assert STOP_RECALL_TARGET <= 19 / 20 < TUNING_RECALL_TARGET
+    assert share_for([0.9] * 19 + [0.2]) == 0.4
 
 
 def test_the_floor_when_the_target_cannot_be_reached():

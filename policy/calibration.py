@@ -14,7 +14,8 @@ are answered stop or review at least 95% of the time, so the share of "likely" w
 starts is the largest that reaches 96% on the calibration drafts (never the held-out split; past
 95% because unseen drafts lose a point or so), down to a floor. On the default pack's
 calibration drafts, going from 0.5 down to 0.35 sent about four more drafts to a person for
-each draft that must stop it caught; going on down to 0.2, about seven. The floor keeps the review queue usable.
+each draft that must stop it caught; going on down to 0.2, about seven. The floor keeps the
+review queue usable.
 """
 
 from __future__ import annotations

@@ -43,6 +43,8 @@ def _word_pattern(word: str, case_sensitive: bool) -> str:
     if word.startswith("re:"):
         return word[3:]
     body = re2.escape(word if case_sensitive else word.lower())
+    if word.endswith(":"):
+        body = body[:-1] + " ?:"  # "[Description : ..." in French typography
     return ("\\b" if word[0].isalnum() else "") + body + ("\\b" if word[-1].isalnum() else "")
 
 

@@ -20,14 +20,55 @@ from policy.wordlist import is_english_word
 _EMAIL = re2.compile(r"([a-z0-9][a-z0-9._%+\-]{0,63}@[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63}){1,8})")
 
 
+# Written out to dodge scrapers: "tina dot marsh 84 at gmail dot com", "pablo punto sanz arroba
+# yahoo punto es", "lindsay.k[at]outlook[dot]com", "teresa . lopez @ gmail . com". A spaced dot
+# counts only beside a real @ ("see you at noon. com..." is not an address), and a spelled "at"
+# needs a spelled dot or brackets somewhere ("shop at amazon.com" is a shop).
+_LOCAL = r"[a-z0-9][a-z0-9_%+\-]*(?:(?: ?[._\-] ?| (?:dot|punto|point) )[a-z0-9_%+\-]+| \d+){0,3}"
+
+
+def _bracketed(words: str) -> str:
+    return r"[\[({<](?:" + words + r")[\])}>]"
+
+
+_TLD = r"(?:com|org|net|edu|gov|mil|info|io|co|us|ca|uk|fr|es|mx|ar|cl|pe|be|ch|de|it|eu|gouv|gob)"
+_DOT_WORDS = "dot|punto|point"
+
+
+def _spelled(at: str, dot: str):
+    domain = rf"([a-z0-9\-]+(?:{dot}[a-z0-9\-]+){{0,3}}{dot}{_TLD})"
+    return re2.compile(rf"(?:^|[^a-z0-9_%+\-])({_LOCAL}{at}{domain})(?:$|[^a-z0-9])")
+
+
+_SPELLED_EMAILS = (
+    _spelled(r" ?@ ?", rf"(?: ?\. ?|{_bracketed(_DOT_WORDS)}| (?:{_DOT_WORDS}) )"),
+    _spelled(
+        rf"(?: ?{_bracketed('at|arroba|arobase')} ?| (?:at|arroba|arobase) )",
+        rf"(?:\.| ?{_bracketed(_DOT_WORDS)} ?| (?:{_DOT_WORDS}) )",
+    ),
+)
+_OBFUSCATED = re2.compile(rf"[\[({{<]|\b(?:{_DOT_WORDS})\b")
+_DOMAIN_DOTS = re2.compile(rf" ?(?:\.|{_bracketed(_DOT_WORDS)}|\b(?:{_DOT_WORDS})\b) ?")
+
+
 def email(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
-    """E-mail addresses, except those on the pack's public domains (an agency's own addresses)."""
+    """E-mail addresses, plain or written out, except those on the pack's public domains (an
+    agency's own addresses)."""
     text = draft.text
-    for match in _EMAIL.finditer(text):
-        domain = match.group(1).rsplit("@", 1)[1].rstrip(".")
-        if any(domain == d or domain.endswith("." + d) for d in settings.public_email_domains):
-            continue
-        yield match.span(1)
+    plain = [(m.span(1), m.group(1).rsplit("@", 1)[1].rstrip(".")) for m in _EMAIL.finditer(text)]
+    spelled = [
+        (m.span(1), _DOMAIN_DOTS.sub(".", m.group(2)))
+        for r in _SPELLED_EMAILS
+        for m in r.finditer(text)
+        if r is _SPELLED_EMAILS[0] or _OBFUSCATED.search(m.group(1))
+    ]
+    for span, domain in plain + [(s, d) for s, d in spelled if not any(_overlap(s, p) for p, _ in plain)]:
+        if not any(domain == d or domain.endswith("." + d) for d in settings.public_email_domains):
+            yield span
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
 
 
 _STREET_EN = re2.compile(
@@ -99,7 +140,7 @@ _TOKEN_SHAPES = re2.compile(
     r"|bearer [a-z0-9._\-]{16,})"
 )
 _VALUE_TOKENS = re2.compile(r"([^\s\"'`,;]{3,64})")
-_VALUE_WINDOW = 60  # characters after a key word in which its value may follow
+_VALUE_WINDOW = 80  # characters after a key word in which its value may follow
 _VALUE_STOP = frozenset(
     "the to my your his her our their for of on in is was will and not que de la le el mi mon".split()
 )
@@ -114,6 +155,8 @@ def credential(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     yield from (m.span(1) for m in _TOKEN_SHAPES.finditer(draft.text))
 
     def secret(value: str, start: int, end: int) -> bool:
+        if _YEAR.match(value.strip(".,!?)")) and _SINCE.search(draft.text[max(0, start - 12) : start]):
+            return False  # "the door code hasn't changed since 2009"
         return _secret_shaped(value) or _secret_shaped(draft.original[slice(*draft.span(start, end))])
 
     yield from _labelled_values(draft.text, settings, _VALUE_TOKENS, _VALUE_WINDOW, secret)
@@ -136,6 +179,7 @@ def _labelled_values(text: str, settings: DetectorSettings, token, window: int, 
                 break
 
 
+_SINCE = re2.compile(r"\b(?:since|from|in|until|depuis|de|en|desde|hasta)(?: (?:a|an|the|le|la|el|un|une))?\s*$")
 _SENTENCE_END = re2.compile(r"[.!?]\s+\D")  # "no. 2024-118" goes on: a digit follows
 _HYPHENATED_WORD = re2.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)+$")  # "two-step", "changez-le"
 _NOT_SECRETS = re2.compile(r"^(?:\d{1,2}[:h]\d{2}(?:am|pm)?|\d+(?:st|nd|rd|th|er|e|o|a)|\$[\d.,]+|\d{1,2}(?:am|pm))$")

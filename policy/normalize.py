@@ -78,6 +78,25 @@ DIGIT_WORDS = {
     "seven": "7",
     "eight": "8",
     "nine": "9",
+    # French and Spanish, folded (no accents); read only in runs of three or more.
+    "un": "1",
+    "deux": "2",
+    "trois": "3",
+    "quatre": "4",
+    "cinq": "5",
+    "sept": "7",
+    "huit": "8",
+    "neuf": "9",
+    "cero": "0",
+    "uno": "1",
+    "dos": "2",
+    "tres": "3",
+    "cuatro": "4",
+    "cinco": "5",
+    "seis": "6",
+    "siete": "7",
+    "ocho": "8",
+    "nueve": "9",
 }
 
 # Runs of letters, digits, @ and $ (RE2: linear time on any input); a run is leetspeak when a
@@ -186,13 +205,14 @@ def _join_spaced(piece: str) -> list[tuple[str, int]]:
 
 
 def _digits_from_words(piece: str) -> list[tuple[str, int]]:
-    """ "three two one, six five" -> "321,65": digit words become digits, spaces between them go."""
+    """ "three two one, six five" -> "321-65": digit words become digits, spaces between them go,
+    and a comma, dot or dash between them becomes one dash, as in a written phone number."""
     out: list[tuple[str, int]] = []
     for match in _DIGIT_WORD_RE.finditer(piece):
         if match.group(1):
             out.append((DIGIT_WORDS[match.group(1)], match.start()))
-        else:
-            out.extend((c, match.start() + i) for i, c in enumerate(match.group()) if not c.isspace())
+        elif not match.group().isspace():
+            out.append(("-", match.start() + len(match.group()) - len(match.group().lstrip())))
     return out
 
 

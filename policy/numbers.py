@@ -151,9 +151,18 @@ def national_id(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
 _CARD = re2.compile(r"(?:^|[^\w])((?:\d(?:[ \-]|, ?)?){12,18}\d)(?:$|[^\w])")
 
 
+_FOUR_BY_FOUR = re2.compile(r"^\d{4}(?: \d{4}){3}$|^\d{4}(?:-\d{4}){3}$")
+
+
 def payment_card(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
+    """A card number that passes the Luhn check, or one written 4-4-4-4 beside a card word (a
+    number typed from memory or made up for a post still reads as a card to everyone else)."""
     text = _digits_for_letters(draft.text)
     for match in _CARD.finditer(text):
         digits = _digits(match.group(1))
-        if 13 <= len(digits) <= 19 and digits[0] in "3456" and luhn.is_valid(digits):
+        checksum = 13 <= len(digits) <= 19 and digits[0] in "3456" and luhn.is_valid(digits)
+        labelled = _FOUR_BY_FOUR.match(match.group(1)) and near_words(
+            text, *match.span(1), settings, before=40, after=0
+        )
+        if checksum or labelled:
             yield match.span(1)

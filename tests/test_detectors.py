@@ -57,6 +57,30 @@ def detect(policy, text: str) -> dict[str, list[str]]:
         ("heads up, the gate code is now 5520", "credential", "gate code is now 5520"),
         ("le nouveau code est 8842 depuis lundi", "credential", "nouveau code est 8842"),
         ("new #waterquality report", "lowercase_hashtag", "#waterquality"),
+        ("reach me: rob dot kane 77 at hotmail dot com", "email", "rob dot kane 77 at hotmail dot com"),
+        ("écrivez à lea point roux arobase free point fr", "email", "lea point roux arobase free point fr"),
+        (
+            "mándame un correo: nico punto vera arroba gmail punto com",
+            "email",
+            "nico punto vera arroba gmail punto com",
+        ),
+        ("contact sam.ortiz[at]proton[dot]me.uk today", "email", "sam.ortiz[at]proton[dot]me.uk"),
+        ("or write jay . lin @ yahoo . co . uk", "email", "jay . lin @ yahoo . co . uk"),
+        (
+            "ring me on five one two, three three one, eight zero four four",
+            "phone",
+            "five one two, three three one, eight zero four four",
+        ),
+        (
+            "llámame: seis uno dos, tres cuatro cinco, seis siete ocho cero",
+            "phone",
+            "seis uno dos, tres cuatro cinco, seis siete ocho cero",
+        ),
+        ("pay with my carte 4970 2288 1366 5401 for the hostel", "payment_card", "4970 2288 1366 5401"),
+        ("Horaires d'été. [Image : le plan des trois piscines]", "alt_text", "[Image :"),
+        ("La séance est retransmise, sous-titrée en direct.", "alt_text", "sous-titrée"),
+        ("the shed opens with code 6619, lock it after", "credential", "with code 6619"),
+        ("the bike room's current code is 3390#", "credential", "current code is 3390#"),
     ],
 )
 def test_detector_finds_with_span(policy, text, detector, hit):
@@ -91,6 +115,12 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("Le mot de passe : changez-le souvent.", "credential"),
         ("#Library day", "lowercase_hashtag"),
         ("#WaterQuality report", "lowercase_hashtag"),
+        ("grab one at shopwise.com this week", "email"),
+        ("see you at noon. com center opens at one", "email"),
+        ("order 4970 2288 1366 5401 shipped today", "payment_card"),
+        ("the door code hasn't changed since 2011, everyone knows it", "credential"),
+        ("we trusted a gate code from a 2018 review", "credential"),
+        ("un, deux, trois, soleil", "phone"),
     ],
 )
 def test_detector_ignores_look_alikes(policy, text, detector):

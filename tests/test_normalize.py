@@ -18,7 +18,7 @@ HIDDEN_FORMS = [
     ("D O N A T E to Ray Hunt", "donate", "D O N A T E"),
     (
         "his social: five three six, two two, eight zero seven nine",
-        "536,22,8079",
+        "536-22-8079",
         "five three six, two two, eight zero seven nine",
     ),
     ("His cell is (６０８) ５５５-０１９２", "(608) 555-0192", "(６０８) ５５５-０１９２"),
@@ -53,4 +53,4 @@ def test_leetspeak_leaves_plain_numbers_alone():
 
 def test_number_words_become_digits_only_in_runs():
     assert Shadow.of("one blazer").text == "one blazer"
-    assert Shadow.of("two one seven, five five five").text == "217,555"
+    assert Shadow.of("two one seven, five five five").text == "217-555"

@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import re2
 
+from policy.numberwords import BEYOND_NINE, NUMBER_RUN, digits_from_number_words
+
 # Cyrillic and Greek letters that look like Latin ones (lower case; the text is lowered first).
 HOMOGLYPHS = str.maketrans(
     {
@@ -156,6 +158,8 @@ class Shadow:
             text, origin = _rewrite(text, origin, spaced, _join_spaced)
         if "  " in text or "\t" in text:  # patterns are written with single spaces
             text, origin = _rewrite(text, origin, _BLANKS, lambda piece: [(" ", 0)])
+        if BEYOND_NINE.search(text):  # before single digit words: "zero six, quarante-deux"
+            text, origin = _rewrite(text, origin, NUMBER_RUN, digits_from_number_words)
         if _DIGIT_RUN.search(text):
             text, origin = _rewrite(text, origin, _DIGIT_RUN, _digits_from_words)
         return cls(text, tuple(origin) if origin is not None else None, len(original), original)

@@ -76,6 +76,16 @@ def detect(policy, text: str) -> dict[str, list[str]]:
             "phone",
             "seis uno dos, tres cuatro cinco, seis siete ocho cero",
         ),
+        (
+            "pour le vélo, sonnez au zéro six, trente et un, quatre-vingt-dix-neuf, douze, quarante",
+            "phone",
+            "zéro six, trente et un, quatre-vingt-dix-neuf, douze, quarante",
+        ),
+        (
+            "pregunten por Lalo: ochenta y uno, veintitrés, catorce, noventa y seis, once",
+            "phone",
+            "ochenta y uno, veintitrés, catorce, noventa y seis, once",
+        ),
         ("pay with my carte 4970 2288 1366 5401 for the hostel", "payment_card", "4970 2288 1366 5401"),
         ("Horaires d'été. [Image : le plan des trois piscines]", "alt_text", "[Image :"),
         ("La séance est retransmise, sous-titrée en direct.", "alt_text", "sous-titrée"),
@@ -121,6 +131,8 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("the door code hasn't changed since 2011, everyone knows it", "credential"),
         ("we trusted a gate code from a 2018 review", "credential"),
         ("un, deux, trois, soleil", "phone"),
+        ("on était vingt, puis trente, puis quarante, puis cent à la fête", "phone"),
+        ("treinta y dos grados, cuarenta de humedad, y diez de viento, once de la noche", "phone"),
     ],
 )
 def test_detector_ignores_look_alikes(policy, text, detector):

@@ -15,9 +15,21 @@ from policy import DraftError
 from tests.harness import Person, text_of
 
 RUNS = st.builds(lambda c, n: c * n, st.sampled_from(list("a0.-@ 1x\u200bЕ/")), st.integers(1, 40_000))
-PIECES = st.sampled_from(
-    ["555", "-", " ", ".", "@", "(", ")", "+1", "0", "1337", "p4ssw0rd", "\u200b", "\u200d", "ｆ", "Е", "#", "\n"]
-)
+SYMBOLS = ["555", "-", " ", ".", "@", "(", ")", "+1", "0", "1337", "p4ssw0rd", "\u200b", "\u200d", "ｆ", "Е", "#", "\n"]
+WORDS = [
+    " dot ",
+    " at ",
+    " arroba ",
+    "[at]",
+    "com",
+    "six",
+    ", ",
+    "zéro",
+    "quarante-deux",
+    "cuarenta y ocho",
+    "veintidós",
+]
+PIECES = st.sampled_from(SYMBOLS + WORDS)  # written-out e-mails and number words too
 JOINED = st.lists(PIECES, min_size=1, max_size=400).map("".join)
 MIXED = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=3000)
 HOSTILE = st.one_of(RUNS, JOINED, MIXED, st.tuples(RUNS, JOINED, MIXED).map("".join))

@@ -56,7 +56,7 @@ def worker(mode: str, count: int, drafts_path: str) -> dict:
         texts = json.load(handle)
 
     encoder.RECENT_TEXTS = 0  # measure the encoder, not its memory of texts seen before
-    policy = Policy.load()
+    policy = Policy.load(lazy=True)  # as `policybot check` and the bot load it
     policy.check("warm up the encoder")
     if mode == "single":
         times = []

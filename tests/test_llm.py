@@ -43,7 +43,8 @@ async def checked(alice: Person, text: str):
 
 
 async def test_a_grounded_answer_cites_the_retrieved_passages_and_sees_nothing_else(alice, llm, policy):
-    await checked(alice, PRIVATE_DRAFT)  # earlier data of the same user, which must not reach the endpoint
+    await checked(alice, PRIVATE_DRAFT)  # earlier data of the same user, which must not reach the answer
+    earlier = len(llm.requests)  # a second opinion on the draft itself, if the model was unsure of it
     hits = policy.lookup(QUESTION)
     answer = f"Keep your work email for agency business; see {hits[0].section.title}."
     llm.then("json", {"answer": answer, "cited_sections": [hits[0].section.id]})
@@ -54,7 +55,8 @@ async def test_a_grounded_answer_cites_the_retrieved_passages_and_sees_nothing_e
     prompt = llm.system_prompts()[-1]
     assert all(h.passage in prompt for h in hits)
     assert policy.rows[0].message in prompt  # the policy table
-    everything_sent = " ".join(llm.system_prompts() + llm.user_messages())
+    assert len(llm.requests) == earlier + 1
+    everything_sent = " ".join(llm.system_prompts()[earlier:] + llm.user_messages()[earlier:])
     for private in ("croissants", "Alice", "test:alice"):
         assert private not in everything_sent
     assert llm.user_messages()[-1] == QUESTION

@@ -160,6 +160,22 @@ def credential(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
         return _secret_shaped(value) or _secret_shaped(draft.original[slice(*draft.span(start, end))])
 
     yield from _labelled_values(draft.text, settings, _VALUE_TOKENS, _VALUE_WINDOW, secret)
+    for match in _LOGIN_PAIR.finditer(draft.text):
+        login = match.group(1)
+        if "@" not in login and _WEB_ADDRESS.match(login):
+            continue  # "cbc.ca / radio2" is a site and a page
+        value = draft.original[slice(*draft.span(*match.span(2)))]
+        if _secret_shaped(value) and any(c.isalpha() for c in value) and any(c.isdigit() for c in value):
+            yield match.start(1), match.end(2)
+
+
+# A login and its password with no label word: "jo.lee@mail.com / Summer2024!", "p.lambert / Vacances25".
+# The login has a dot, an underscore or an @; the password letters and digits.
+_LOGIN_PAIR = re2.compile(
+    r"(?:^|[\s:(])([a-z][a-z0-9%+\-]*[._@][a-z0-9._%+@\-]*[a-z0-9])(?: / | /|/ )([^\s/\"'`,;]{5,63}[^\s/\"'`,;.!?)])"
+    r"(?:$|[\s.,;!?)])"
+)
+_WEB_ADDRESS = re2.compile(rf"^(?:www\.)?[a-z0-9\-.]+\.{_TLD}$")
 
 
 def _labelled_values(text: str, settings: DetectorSettings, token, window: int, accept) -> Iterator[Span]:

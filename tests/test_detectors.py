@@ -91,6 +91,8 @@ def detect(policy, text: str) -> dict[str, list[str]]:
         ("La séance est retransmise, sous-titrée en direct.", "alt_text", "sous-titrée"),
         ("the shed opens with code 6619, lock it after", "credential", "with code 6619"),
         ("the bike room's current code is 3390#", "credential", "current code is 3390#"),
+        ("shared inbox for the fair: ops.fair@gmail.com / Harbor2291", "credential", "ops.fair@gmail.com / Harbor2291"),
+        ("entrez avec m.girard / Automne2024 en attendant", "credential", "m.girard / Automne2024"),
     ],
 )
 def test_detector_finds_with_span(policy, text, detector, hit):
@@ -130,6 +132,8 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("order 4970 2288 1366 5401 shipped today", "payment_card"),
         ("the door code hasn't changed since 2011, everyone knows it", "credential"),
         ("we trusted a gate code from a 2018 review", "credential"),
+        ("the report is at health.example/report2024 for all", "credential"),
+        ("read it on news.ca / radio2 tonight", "credential"),
         ("un, deux, trois, soleil", "phone"),
         ("on était vingt, puis trente, puis quarante, puis cent à la fête", "phone"),
         ("treinta y dos grados, cuarenta de humedad, y diez de viento, once de la noche", "phone"),

@@ -40,12 +40,10 @@ def _spelled(at: str, dot: str):
     return re2.compile(rf"(?:^|[^a-z0-9_%+\-])({_LOCAL}{at}{domain})(?:$|[^a-z0-9])")
 
 
-_SPELLED_EMAILS = (
-    _spelled(r" ?@ ?", rf"(?: ?\. ?|{_bracketed(_DOT_WORDS)}| (?:{_DOT_WORDS}) )"),
-    _spelled(
-        rf"(?: ?{_bracketed('at|arroba|arobase')} ?| (?:at|arroba|arobase) )",
-        rf"(?:\.| ?{_bracketed(_DOT_WORDS)} ?| (?:{_DOT_WORDS}) )",
-    ),
+_SPELLED_AT_SIGN = _spelled(r" ?@ ?", rf"(?: ?\. ?|{_bracketed(_DOT_WORDS)}| (?:{_DOT_WORDS}) )")
+_SPELLED_AT_WORD = _spelled(
+    rf"(?: ?{_bracketed('at|arroba|arobase')} ?| (?:at|arroba|arobase) )",
+    rf"(?:\.| ?{_bracketed(_DOT_WORDS)} ?| (?:{_DOT_WORDS}) )",
 )
 _OBFUSCATED = re2.compile(rf"[\[({{<]|\b(?:{_DOT_WORDS})\b")
 _DOMAIN_DOTS = re2.compile(rf" ?(?:\.|{_bracketed(_DOT_WORDS)}|\b(?:{_DOT_WORDS})\b) ?")
@@ -56,12 +54,9 @@ def email(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     agency's own addresses)."""
     text = draft.text
     plain = [(m.span(1), m.group(1).rsplit("@", 1)[1].rstrip(".")) for m in _EMAIL.finditer(text)]
-    spelled = [
-        (m.span(1), _DOMAIN_DOTS.sub(".", m.group(2)))
-        for r in _SPELLED_EMAILS
-        for m in r.finditer(text)
-        if r is _SPELLED_EMAILS[0] or _OBFUSCATED.search(m.group(1))
-    ]
+    matches = [*_SPELLED_AT_SIGN.finditer(text)]
+    matches += [m for m in _SPELLED_AT_WORD.finditer(text) if _OBFUSCATED.search(m.group(1))]
+    spelled = [(m.span(1), _DOMAIN_DOTS.sub(".", m.group(2))) for m in matches]
     for span, domain in plain + [(s, d) for s, d in spelled if not any(_overlap(s, p) for p, _ in plain)]:
         if not any(domain == d or domain.endswith("." + d) for d in settings.public_email_domains):
             yield span

@@ -27,9 +27,14 @@ _NUMBER = rf"{_WORD}(?:(?:-et-|-| et | y | ){_WORD})*"
 # Four or more numbers in a row, at least one past nine: a phone or id number read aloud.
 NUMBER_RUN = re2.compile(rf"\b{_NUMBER}(?:[ ,.;\-]+{_NUMBER}){{3,}}\b")
 BEYOND_NINE = re2.compile(rf"\b(?:{_BEYOND_NINE})\b")
-_ACCENTED = {"zero": "zéro", "veintidos": "veintidós", "veintitres": "veintitrés", "veintiseis": "veintiséis"}
-_ACCENTED |= {"dieciseis": "dieciséis"}
-_FOLDED_WORDS = re2.compile(r"\b(?:zero|veintidos|veintitres|veintiseis|dieciseis)\b")
+_ACCENTED = {
+    "zero": "zéro",
+    "veintidos": "veintidós",
+    "veintitres": "veintitrés",
+    "veintiseis": "veintiséis",
+    "dieciseis": "dieciséis",
+}
+_FOLDED_WORDS = re2.compile(rf"\b(?:{'|'.join(_ACCENTED)})\b")
 _DIGITS = re2.compile(r"\d+")
 MAX_RUN_CHARS = 300  # longer than any number read aloud; text2num's time grows faster than the run
 

@@ -52,14 +52,19 @@ class Judged:
     expected: list[Verdict]
 
     def verdicts(self, thresholds: np.ndarray) -> list[Verdict]:
-        return [
-            _verdict(self.signals, self.rows, thresholds, p, found, context)
-            for p, found, context in zip(self.probabilities, self.detected, self.contexts, strict=True)
-        ]
+        return [self.verdict(j, thresholds) for j in range(len(self.expected))]
+
+    def verdict(self, draft: int, thresholds: np.ndarray) -> Verdict:
+        return _verdict(
+            self.signals, self.rows, thresholds, self.probabilities[draft], self.detected[draft], self.contexts[draft]
+        )
 
     def rates(self, thresholds: np.ndarray) -> tuple[int, float, float]:
         """Verdicts right; drafts that must stop answered stop or review; fine drafts answered stop."""
-        pairs = list(zip(self.verdicts(thresholds), self.expected, strict=True))
+        return self.score(self.verdicts(thresholds))
+
+    def score(self, verdicts: list[Verdict]) -> tuple[int, float, float]:
+        pairs = list(zip(verdicts, self.expected, strict=True))
         must_stop = [v for v, e in pairs if e is Verdict.STOP]
         fine = [v for v, e in pairs if e is Verdict.OK]
         caught = sum(v >= Verdict.REVIEW for v in must_stop) / max(1, len(must_stop))
@@ -89,21 +94,33 @@ def tune_for_verdicts(drafts: Judged, thresholds: np.ndarray, passes: int = 2) -
     `possible_share` may choose, so that the review band is part of the trade."""
     tuned = thresholds.copy()
     share = SHARES[-1]
+    current = drafts.verdicts(tuned)
     for _ in range(passes):
         for k in range(len(drafts.signals)):
+            column = drafts.probabilities[:, k]
+            bands_now = _band_indices(tuned[k], column)
             scored = []
             for likely in LIKELY_GRID:
                 candidate = tuned.copy()
                 candidate[k] = (likely * share, likely, max(candidate[k, 2], likely + 0.05))
-                right, caught, false_stops = drafts.rates(candidate)
+                # only drafts whose band of this signal moves can change verdict
+                verdicts = list(current)
+                for j in np.flatnonzero(_band_indices(candidate[k], column) != bands_now):
+                    verdicts[j] = drafts.verdict(int(j), candidate)
+                right, caught, false_stops = drafts.score(verdicts)
                 if false_stops <= TUNING_FALSE_STOP_LIMIT:
-                    scored.append((min(round(caught, 3), TUNING_RECALL_TARGET), right, candidate))
+                    scored.append((min(round(caught, 3), TUNING_RECALL_TARGET), right, candidate, verdicts))
             if scored:
-                recall = max(caught for caught, _, _ in scored)
-                best = max(right for caught, right, _ in scored if caught == recall)
-                plateau = [c for caught, right, c in scored if caught == recall and right >= best - PLATEAU]
-                tuned = plateau[len(plateau) // 2]
+                recall = max(caught for caught, _, _, _ in scored)
+                best = max(right for caught, right, _, _ in scored if caught == recall)
+                plateau = [(c, v) for caught, right, c, v in scored if caught == recall and right >= best - PLATEAU]
+                tuned, current = plateau[len(plateau) // 2]
     return tuned
+
+
+def _band_indices(thresholds: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+    """0 below "possible", then 1, 2, 3 for possible, likely, very likely (as `band_of`)."""
+    return (probabilities[:, None] >= thresholds[None, :]).sum(axis=1)
 
 
 def _verdict(signals, rows, bands, probabilities, found, context) -> Verdict:

@@ -86,3 +86,37 @@ def test_catching_drafts_that_must_stop_comes_before_more_verdicts_right():
     tuned = tune_for_verdicts(drafts, LIKELY_AT_06)
     right, caught, false_stops = drafts.rates(tuned)
     assert caught == 1.0 and false_stops == 0.0 and right == 92
+
+
+def _tune_by_rescoring_everything(drafts: Judged, thresholds: np.ndarray, passes: int = 2) -> np.ndarray:
+    """The tuning written the slow way: every candidate re-judges every draft."""
+    from policy.calibration import PLATEAU, TUNING_FALSE_STOP_LIMIT
+
+    tuned, share = thresholds.copy(), SHARES[-1]
+    for _ in range(passes):
+        for k in range(len(drafts.signals)):
+            scored = []
+            for likely in LIKELY_GRID:
+                candidate = tuned.copy()
+                candidate[k] = (likely * share, likely, max(candidate[k, 2], likely + 0.05))
+                right, caught, false_stops = drafts.rates(candidate)
+                if false_stops <= TUNING_FALSE_STOP_LIMIT:
+                    scored.append((min(round(caught, 3), TUNING_RECALL_TARGET), right, candidate))
+            if scored:
+                recall = max(c for c, _, _ in scored)
+                best = max(r for c, r, _ in scored if c == recall)
+                plateau = [t for c, r, t in scored if c == recall and r >= best - PLATEAU]
+                tuned = plateau[len(plateau) // 2]
+    return tuned
+
+
+def test_rejudging_only_the_drafts_whose_band_moves_chooses_the_same_thresholds():
+    rng = np.random.default_rng(3)
+    expected = rng.choice([Verdict.OK, Verdict.DISCLAIMER, Verdict.STOP], size=300, p=[0.5, 0.2, 0.3])
+    leak = np.where(expected == Verdict.STOP, rng.beta(4, 2, 300), rng.beta(1, 4, 300))
+    role = np.where(expected == Verdict.DISCLAIMER, rng.beta(4, 2, 300), rng.beta(1, 3, 300))
+    contexts = [Context("personal", False)] * 300
+    drafts = Judged(SIGNALS, VIEW_ROWS, np.column_stack([leak, role]), [{}] * 300, contexts, list(expected))
+    tuned = tune_for_verdicts(drafts, LIKELY_AT_06)
+    assert np.array_equal(tuned, _tune_by_rescoring_everything(drafts, LIKELY_AT_06))
+    assert not np.array_equal(tuned, LIKELY_AT_06)  # the drafts do move the thresholds

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import phonenumbers
 import re2
 from stdnum import luhn
+from stdnum.au import tfn
 from stdnum.ca import sin
 from stdnum.cl import rut
 from stdnum.es import dni, nie
@@ -113,11 +114,11 @@ _CURP = re2.compile(r"(?i)(?:^|[^\w])([a-z]{4}\d{6}[hm][a-z]{5}[0-9a-z]\d)(?:$|[
 
 
 def _is_national_number(piece: str, digits: str, labelled: bool, before: str) -> bool:
-    """SSN (checksum rules, and its 3-2-4 shape or a label), SIN (Luhn and a label), NIR (key, or a
-    label), an Argentine DNI ("DNI 31.456.789") and a Chilean RUT (check digit)."""
+    """SSN (checksum rules, and its 3-2-4 shape or a label), SIN or Australian TFN (check digit and a
+    label), NIR (key, or a label), an Argentine DNI ("DNI 31.456.789") and a Chilean RUT (check digit)."""
     if len(digits) == 9 and ssn.is_valid(digits) and (_SSN_SHAPE.match(piece) or labelled):
         return True
-    if len(digits) == 9 and sin.is_valid(digits) and labelled:
+    if len(digits) == 9 and (sin.is_valid(digits) or tfn.is_valid(digits)) and labelled:
         return True
     if len(digits) in (13, 15) and (nir.is_valid(digits) or labelled):
         return True
@@ -137,7 +138,8 @@ def national_id(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
             yield span
     for match in _NINO.finditer(text):
         body = match.group(1).replace(" ", "").lower()
-        if body[:2] not in _NINO_BAD_PREFIX and body[0] not in "dfiquv" and body[1] not in "dfiqouv":
+        issued = body[:2] not in _NINO_BAD_PREFIX and body[0] not in "dfiquv" and body[1] not in "dfiqouv"
+        if issued or near_words(text, *match.span(1), settings):  # a mistyped one still reads as a NINO
             yield match.span(1)
     for match in _DNI.finditer(text):
         body = match.group(1).replace("-", "").replace(" ", "").upper()

@@ -60,6 +60,8 @@ def detect(policy, text: str) -> dict[str, list[str]]:
         ("vive en Av. Corrientes 3150", "street_address", "Av. Corrientes 3150"),
         ("heads up, the gate code is now 5520", "credential", "gate code is now 5520"),
         ("le nouveau code est 8842 depuis lundi", "credential", "nouveau code est 8842"),
+        ("disarm the alarm with 4471 when you come in", "credential", "disarm the alarm with 4471"),
+        ("desactiva la alarma con 9034 al entrar", "credential", "desactiva la alarma con 9034"),
         ("new #waterquality report", "lowercase_hashtag", "#waterquality"),
         ("reach me: rob dot kane 77 at hotmail dot com", "email", "rob dot kane 77 at hotmail dot com"),
         ("écrivez à lea point roux arobase free point fr", "email", "lea point roux arobase free point fr"),

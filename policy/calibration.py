@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from policy.heads import band_of
+from policy.heads import band_indices, band_of
 from policy.model import Context, Verdict
 from policy.table import Presence, Row, apply_table
 
@@ -98,14 +98,14 @@ def tune_for_verdicts(drafts: Judged, thresholds: np.ndarray, passes: int = 2) -
     for _ in range(passes):
         for k in range(len(drafts.signals)):
             column = drafts.probabilities[:, k]
-            bands_now = _band_indices(tuned[k], column)
+            bands_now = band_indices(tuned[k], column)
             scored = []
             for likely in LIKELY_GRID:
                 candidate = tuned.copy()
                 candidate[k] = (likely * share, likely, max(candidate[k, 2], likely + 0.05))
                 # only drafts whose band of this signal moves can change verdict
                 verdicts = list(current)
-                for j in np.flatnonzero(_band_indices(candidate[k], column) != bands_now):
+                for j in np.flatnonzero(band_indices(candidate[k], column) != bands_now):
                     verdicts[j] = drafts.verdict(int(j), candidate)
                 right, caught, false_stops = drafts.score(verdicts)
                 if false_stops <= TUNING_FALSE_STOP_LIMIT:
@@ -116,11 +116,6 @@ def tune_for_verdicts(drafts: Judged, thresholds: np.ndarray, passes: int = 2) -
                 plateau = [(c, v) for caught, right, c, v in scored if caught == recall and right >= best - PLATEAU]
                 tuned, current = plateau[len(plateau) // 2]
     return tuned
-
-
-def _band_indices(thresholds: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
-    """0 below "possible", then 1, 2, 3 for possible, likely, very likely (as `band_of`)."""
-    return (probabilities[:, None] >= thresholds[None, :]).sum(axis=1)
 
 
 def _verdict(signals, rows, bands, probabilities, found, context) -> Verdict:

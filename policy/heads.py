@@ -149,6 +149,12 @@ def band_of(thresholds: np.ndarray, probability: float) -> str | None:
     return None
 
 
+def band_indices(thresholds: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+    """`band_of` for many probabilities of one signal: 0 below "possible", then 1, 2, 3 for
+    possible, likely and very likely."""
+    return (probabilities[:, None] >= thresholds[None, :]).sum(axis=1)
+
+
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-4, 1 - 1e-4)
     return np.log(p / (1 - p))

@@ -4,8 +4,10 @@ import numpy as np
 
 from policy.calibration import (
     LIKELY_GRID,
+    PLATEAU,
     SHARES,
     STOP_RECALL_TARGET,
+    TUNING_FALSE_STOP_LIMIT,
     TUNING_RECALL_TARGET,
     Judged,
     possible_share,
@@ -90,8 +92,6 @@ def test_catching_drafts_that_must_stop_comes_before_more_verdicts_right():
 
 def _tune_by_rescoring_everything(drafts: Judged, thresholds: np.ndarray, passes: int = 2) -> np.ndarray:
     """The tuning written the slow way: every candidate re-judges every draft."""
-    from policy.calibration import PLATEAU, TUNING_FALSE_STOP_LIMIT
-
     tuned, share = thresholds.copy(), SHARES[-1]
     for _ in range(passes):
         for k in range(len(drafts.signals)):

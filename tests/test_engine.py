@@ -119,6 +119,19 @@ def test_disclaimer_advice_is_dropped_when_a_draft_must_not_be_posted(policy):
     assert all(f.verdict is not Verdict.DISCLAIMER for f in assessment.findings)
 
 
+def test_copying_a_whole_article_needs_review_even_on_a_personal_account(policy):
+    """The reference allows others' media on personal accounts, except wholesale reproduction."""
+    pasted = (
+        "Since the Gazette locks everything behind a subscription, "
+        "here is their entire feature on the river cleanup, copied below."
+    )
+    assessment = policy.check(pasted, "personal", False)
+    assert assessment.verdict is Verdict.REVIEW
+    assert [f.section.id for f in assessment.findings] == ["copyright"]
+    linked = "The Gazette ran a good feature on the river cleanup this week, link in the comments."
+    assert policy.check(linked, "personal", False).verdict is Verdict.OK
+
+
 def test_batch_and_single_checks_agree(policy):
     drafts = [(t, Context(a, d)) for t, a, d, _ in ISSUE_TABLE[:6]]
     batch = policy.check_many(drafts)

@@ -42,9 +42,9 @@ class TunableEncoder(torch.nn.Module):
     """The first `layers` blocks of the encoder in float32: matrices frozen, biases and norms tuned,
     and with `rank` > 0 a low-rank delta (up @ down) beside each matrix (LoRA)."""
 
-    def __init__(self, weights: WeightsFile, layers: int, signals: int, rank: int = 0) -> None:
+    def __init__(self, weights: WeightsFile, layers: int, signals: int, rank: int = 0, dropout: float = 0.0) -> None:
         super().__init__()
-        self.w, self.layers = weights, layers
+        self.w, self.layers, self.dropout = weights, layers, dropout
         size, ffn = weights.hidden, weights.ffn
         self.word = torch.from_numpy(weights.matrix("emb.word", weights.vocab, size))
         self.position = torch.from_numpy(weights.floats("emb.pos").reshape(-1, size))
@@ -85,8 +85,12 @@ class TunableEncoder(torch.nn.Module):
         batch, length = ids.shape
         norm = torch.nn.functional.layer_norm
         linear = torch.nn.functional.linear
+
+        def drop(t: torch.Tensor) -> torch.Tensor:
+            return torch.nn.functional.dropout(t, self.dropout, self.training)
+
         x = self.word[ids] + self.position[:length] + self.token_type
-        x = norm(x, (size,), self._p("emb.ln.w"), self._p("emb.ln.b"), self.w.eps)
+        x = drop(norm(x, (size,), self._p("emb.ln.w"), self._p("emb.ln.b"), self.w.eps))
         padding = (1.0 - mask[:, None, None, :]) * -1e9
         for n in range(self.layers):
 
@@ -98,11 +102,13 @@ class TunableEncoder(torch.nn.Module):
                 return out
 
             q, k, v = (project(m, x).view(batch, length, heads, -1).transpose(1, 2) for m in "qkv")
-            attention = torch.softmax(q @ k.transpose(-1, -2) / q.shape[-1] ** 0.5 + padding, -1)
+            attention = drop(torch.softmax(q @ k.transpose(-1, -2) / q.shape[-1] ** 0.5 + padding, -1))
             context = (attention @ v).transpose(1, 2).reshape(batch, length, size)
-            x = norm(x + project("ao", context), (size,), self._p(f"l{n}.aln.w"), self._p(f"l{n}.aln.b"), self.w.eps)
+            attended = x + drop(project("ao", context))
+            x = norm(attended, (size,), self._p(f"l{n}.aln.w"), self._p(f"l{n}.aln.b"), self.w.eps)
             inner = torch.nn.functional.gelu(project("fi", x))
-            x = norm(x + project("fo", inner), (size,), self._p(f"l{n}.oln.w"), self._p(f"l{n}.oln.b"), self.w.eps)
+            fed = x + drop(project("fo", inner))
+            x = norm(fed, (size,), self._p(f"l{n}.oln.w"), self._p(f"l{n}.oln.b"), self.w.eps)
         pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
         return torch.nn.functional.normalize(pooled, dim=-1)
 
@@ -142,6 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rank", type=int, default=8, help="rank of the low-rank deltas (0: biases and norms only)")
     parser.add_argument("--out", type=Path, default=TUNING_FILE)
     parser.add_argument("--limit", type=int, default=0, help="tune on the first N drafts only (for tests)")
+    parser.add_argument("--dropout", type=float, default=0.0, help="dropout while tuning (attention, hidden states)")
     parser.add_argument("--mix", type=float, default=0.3, help="share of drafts joined with another short draft")
     args = parser.parse_args(argv)
     torch.manual_seed(0)
@@ -154,7 +161,7 @@ def main(argv: list[str] | None = None) -> None:
     labels = torch.tensor([[s in e.signals for s in signals] for e in drafts], dtype=torch.float32)
     rate = labels.mean(0).clamp(0.01, 0.5)
     pos_weight = ((1 - rate) / rate).sqrt()  # rare signals weigh more, as in the heads
-    model = TunableEncoder(weights, args.layers, len(signals), args.rank)
+    model = TunableEncoder(weights, args.layers, len(signals), args.rank, args.dropout)
     optimiser = torch.optim.AdamW(
         [
             {"params": model.tuned.parameters(), "lr": args.learning_rate, "weight_decay": 0.0},

@@ -143,8 +143,8 @@ def test_the_held_out_split_and_drafts_written_apart_keep_their_floors():
 def test_fresh_themes_written_after_the_model_keep_their_floors():
     """tests/data/fresh_themes.jsonl: 1,220 drafts on six themes (security exposures, speaking for
     the agency and the press, endorsements and favours, news not yet public in French and Spanish,
-    and public guidance's cases in the US and abroad), written after this model was trained and
-    never trained on. It scores 0.831, stop answered stop or review 0.958 (see README)."""
+    and public guidance's cases in the US and abroad), written apart from the pack and never
+    trained on. It scores 0.831, stop answered stop or review 0.958 (see README)."""
     data = json.loads(
         run("eval", str(ROOT / "tests" / "data" / "fresh_themes.jsonl"), "--json", "--skip-held-out").stdout
     )

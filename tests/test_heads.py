@@ -3,7 +3,7 @@ of its draft's signals it carries."""
 
 import numpy as np
 
-from policy.heads import FitSettings, fit_one
+from policy.network import FitSettings, fit_one
 from policy.ngrams import features, fit_lexical, lexical_probabilities
 from policy.training import long_draft_chunks
 

@@ -169,3 +169,28 @@ def test_the_shipped_graph_is_the_one_built_from_the_weights():
     path = shipped_path(shapes, DIM, weights.heads, weights.eps)
     assert path.read_bytes() == build(shapes, DIM, weights.heads, weights.eps)
     assert graph({**shapes, "extra": (1,)}, DIM, weights.heads, weights.eps) != path.read_bytes()  # built anew
+
+
+def test_blended_tunings_add_each_tunings_change_in_proportion():
+    sys.path.insert(0, str(ROOT / "tools"))
+    import blend_tunings
+
+    shipped = shipped_file()
+    rng = np.random.default_rng(3)
+    base = shipped.floats("l0.q.b")
+
+    def tuning() -> dict[str, np.ndarray]:
+        down = rng.normal(0, 0.1, (2, 384)).astype(np.float32)
+        up = rng.normal(0, 0.1, (384, 2)).astype(np.float32)
+        return {"l0.q.b": base + rng.normal(0, 0.1, 384).astype(np.float32), "l0.q.down": down, "l0.q.up": up}
+
+    a, b = tuning(), tuning()
+    soup = blend_tunings.blend(shipped, [(a, 0.5), (b, 0.5)])
+    assert np.allclose(soup["l0.q.b"], (a["l0.q.b"] + b["l0.q.b"]) / 2, atol=1e-6)
+    assert soup["l0.q.up"].shape == (384, 4) and soup["l0.q.down"].shape == (4, 384)
+    product = soup["l0.q.up"] @ soup["l0.q.down"]
+    assert np.allclose(product, (a["l0.q.up"] @ a["l0.q.down"] + b["l0.q.up"] @ b["l0.q.down"]) / 2, atol=1e-6)
+    halfway = blend_tunings.blend(shipped, [(a, 0.5)])
+    assert np.allclose(halfway["l0.q.b"], (base + a["l0.q.b"]) / 2, atol=1e-6)
+    assert blend_tunings.weighted("x.npz:0.7") == (Path("x.npz"), 0.7)
+    assert blend_tunings.weighted("x.npz") == (Path("x.npz"), 1.0)

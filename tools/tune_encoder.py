@@ -150,8 +150,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, default=0, help="tune on the first N drafts only (for tests)")
     parser.add_argument("--dropout", type=float, default=0.0, help="dropout while tuning (attention, hidden states)")
     parser.add_argument("--mix", type=float, default=0.3, help="share of drafts joined with another short draft")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the deltas, the classifier and the order")
     args = parser.parse_args(argv)
-    torch.manual_seed(0)
+    torch.manual_seed(args.seed)
     started = time.perf_counter()
     weights = WeightsFile(Path(_core._MODELS["original"]).read_bytes())
     policy = Policy.load(None, need_model=False)
@@ -173,7 +174,7 @@ def main(argv: list[str] | None = None) -> None:
     batches = [by_length[i : i + BATCH] for i in range(0, len(by_length), BATCH)]
     steps = int(len(batches) * args.epochs)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, s / 50) * max(0.0, 1 - s / steps))
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(args.seed)
     order = np.concatenate([rng.permutation(len(batches)) for _ in range(int(np.ceil(args.epochs)))])[:steps]
     for step, index in enumerate(order, 1):
         rows = batches[index]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +86,14 @@ def test_cli_validate_train_and_test_on_a_pack(tmp_path):
     assert b"model: current" in run("policy", "validate", str(directory)).stdout
     scores = json.loads(run("policy", "test", str(directory), "--json").stdout)
     assert set(scores["signals"]) == {"partisan", "leak", "credential"}
+
+
+def test_the_gap_tool_reports_what_each_signal_would_gain(trained):
+    tool = Path(__file__).resolve().parent.parent / "tools" / "gap_by_signal.py"
+    out = subprocess.run([sys.executable, str(tool), str(trained)], capture_output=True, text=True, check=True).stdout
+    held_out = re.search(r"held-out split, (\d+) drafts: accuracy ([\d.]+)", out)
+    assert held_out and int(held_out[1]) > 0 and 0 <= float(held_out[2]) <= 1
+    gains = dict(re.findall(r"^  (\w+) +([+-]\d+)", out, re.M))
+    assert set(gains) == {s.id for s in Policy.load(trained).signals}
+    assert all(int(g) >= 0 for g in gains.values())  # labels never lose verdicts on a consistent pack
+    assert 'without the "possible" band' in out

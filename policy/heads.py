@@ -10,8 +10,8 @@ per-signal weights fitted on the calibration drafts (`fit_stack`); on the held-o
 blend beats each view alone and their plain average.
 Plain NumPy, trained on the pack's labelled drafts; nothing here needs torch.
 The saved file (`model/heads.npz`) holds the weights, each signal's band thresholds, the
-embeddings of the training drafts (for "like: ...") and a digest of the examples it was
-trained on, so that a stale model is noticed.
+embeddings of the training drafts (8-bit, see `neighbours`; for the neighbours view and
+"like: ...") and a digest of the examples it was trained on, so that a stale model is noticed.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from policy.neighbours import Pool
 from policy.ngrams import lexical_probabilities
 
 BANDS = ("possible", "likely", "very likely")
@@ -36,7 +37,7 @@ class Heads:
     w2: np.ndarray
     b2: np.ndarray
     thresholds: np.ndarray  # (signals, 3): possible, likely, very likely
-    example_vectors: np.ndarray  # (n, dim) float32, training drafts
+    pool: Pool  # the training drafts' embeddings
     example_ids: np.ndarray  # (n,) int: row in the pack's example list
     example_signals: np.ndarray  # (n, signals) bool: the labels of those drafts
     meta: dict
@@ -44,7 +45,6 @@ class Heads:
     lexical_b: np.ndarray | None = None
     stack: np.ndarray | None = None  # (signals, 4): weights of the three views' logits and a bias
     example_texts: tuple[str, ...] = ()  # the training drafts themselves, for "like: ..."
-    _pool_cache: np.ndarray | None = None
 
     def lexical(self, grams: list[np.ndarray]) -> np.ndarray:
         """The n-gram view alone: no encoder needed."""
@@ -61,14 +61,18 @@ class Heads:
         views = [_sigmoid(hidden @ self.w2 + self.b2)]
         if lexical is not None:
             views.append(lexical)
-        pool, labels = neighbours or (self.pool(), self.example_signals)
-        if len(pool) >= NEIGHBOURS:
-            views.append(nearest_labels(vectors @ pool.T if similarity is None else similarity, labels))
+        if neighbours is not None:
+            pool, labels = neighbours
+            if len(pool) >= NEIGHBOURS:
+                views.append(nearest_labels(vectors @ pool.T, labels))
+        elif len(self.pool) >= NEIGHBOURS:
+            similarity = self.similarity(vectors) if similarity is None else similarity
+            views.append(nearest_labels(similarity, self.example_signals))
         return views
 
     def similarity(self, vectors: np.ndarray) -> np.ndarray:
         """Cosine similarity of each vector to every training draft (rows, pool)."""
-        return vectors @ self.pool().T
+        return self.pool.similarity(vectors)
 
     def probabilities(
         self, vectors: np.ndarray, lexical: np.ndarray | None = None, neighbours=None, similarity=None
@@ -78,13 +82,6 @@ class Heads:
         if self.stack is None or len(views) != 3:
             return sum(views) / len(views)
         return stacked(self.stack, views)
-
-    def pool(self) -> np.ndarray:
-        """The training drafts' embeddings as float32, converted once."""
-        if self._pool_cache is None:
-            self._pool_cache = self.example_vectors.astype(np.float32, copy=False)  # older models: float16
-            self.example_vectors = self._pool_cache
-        return self._pool_cache
 
     def band(self, signal_index: int, probability: float) -> str | None:
         return band_of(self.thresholds[signal_index], probability)
@@ -99,7 +96,9 @@ class Heads:
                 w2=self.w2,
                 b2=self.b2,
                 thresholds=self.thresholds,
-                example_vectors=self.example_vectors.astype(np.float32),  # no copy to convert at load
+                pool_blocks=self.pool.blocks,
+                pool_scales=self.pool.scales,
+                pool_graph=np.frombuffer(self.pool.graph, np.uint8),
                 example_ids=self.example_ids,
                 example_signals=self.example_signals,
                 lexical_w=self.lexical_w.astype(np.float16),
@@ -120,7 +119,7 @@ class Heads:
                 data["w2"],
                 data["b2"],
                 data["thresholds"],
-                data["example_vectors"],
+                _pool(data),
                 data["example_ids"],
                 data["example_signals"].astype(bool),
                 meta,
@@ -129,6 +128,13 @@ class Heads:
                 data["stack"] if "stack" in data.files and len(data["stack"]) else None,
                 _texts(data["example_texts"]) if "example_texts" in data.files else (),
             )
+
+
+def _pool(data) -> Pool:
+    """The stored pool, or one made from the float embeddings models saved before stored."""
+    if "pool_blocks" in data.files:
+        return Pool(data["pool_blocks"], data["pool_scales"], data["pool_graph"].tobytes())
+    return Pool.of(data["example_vectors"].astype(np.float32))
 
 
 def _texts(stored: np.ndarray) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from policy.encoder import EncoderSpec
 from policy.encoders import shared_encoder
 from policy.engine import Policy
 from policy.heads import Heads, choose_thresholds, fit_stack
+from policy.neighbours import Pool
 from policy.network import FitSettings, fit
 from policy.ngrams import features, fit_lexical
 from policy.normalize import Shadow
@@ -91,7 +92,7 @@ def fit_heads(policy: Policy, layers: int = 12, settings: FitSettings | None = N
         w2,
         b2,
         np.zeros((len(signals), 3), np.float32),
-        vectors,
+        Pool.of(vectors),
         np.array(rows, dtype=np.int32),
         labels > 0.5,
         {

@@ -26,6 +26,7 @@ from policy.neighbours import Pool
 from policy.ngrams import lexical_probabilities
 
 BANDS = ("possible", "likely", "very likely")
+SHARPNESS = 20.0  # the neighbours' softmax temperature over cosine similarity, in models saved before
 TEXT_SEPARATOR = "\x1e"  # between the training drafts' texts in the model file
 
 
@@ -45,6 +46,7 @@ class Heads:
     lexical_b: np.ndarray | None = None
     stack: np.ndarray | None = None  # (signals, 4): weights of the three views' logits and a bias
     example_texts: tuple[str, ...] = ()  # the training drafts themselves, for "like: ..."
+    sharpness: float = SHARPNESS  # the neighbours' softmax temperature, chosen at training
 
     def lexical(self, grams: list[np.ndarray]) -> np.ndarray:
         """The n-gram view alone: no encoder needed."""
@@ -64,10 +66,10 @@ class Heads:
         if neighbours is not None:
             pool, labels = neighbours
             if len(pool) >= NEIGHBOURS:
-                views.append(nearest_labels(vectors @ pool.T, labels))
+                views.append(nearest_labels(vectors @ pool.T, labels, self.sharpness))
         elif len(self.pool) >= NEIGHBOURS:
             similarity = self.similarity(vectors) if similarity is None else similarity
-            views.append(nearest_labels(similarity, self.example_signals))
+            views.append(nearest_labels(similarity, self.example_signals, self.sharpness))
         return views
 
     def similarity(self, vectors: np.ndarray) -> np.ndarray:
@@ -104,7 +106,7 @@ class Heads:
                 lexical_w=self.lexical_w.astype(np.float16),
                 lexical_b=self.lexical_b,
                 stack=self.stack if self.stack is not None else np.zeros((0, 4), np.float32),
-                meta=np.array(json.dumps({**self.meta, "signals": list(self.signals)})),
+                meta=np.array(json.dumps({**self.meta, "signals": list(self.signals), "sharpness": self.sharpness})),
                 example_texts=np.frombuffer(TEXT_SEPARATOR.join(self.example_texts).encode("utf-8"), np.uint8),
             )
 
@@ -127,6 +129,7 @@ class Heads:
                 data["lexical_b"],
                 data["stack"] if "stack" in data.files and len(data["stack"]) else None,
                 _texts(data["example_texts"]) if "example_texts" in data.files else (),
+                meta.pop("sharpness", SHARPNESS),
             )
 
 
@@ -188,13 +191,13 @@ def fit_stack(views: list[np.ndarray], y: np.ndarray, steps: int = 800, rate: fl
 
 
 NEIGHBOURS = 10
-SHARPNESS = 20.0  # softmax temperature over cosine similarity
 
 
-def nearest_labels(similarity: np.ndarray, labels: np.ndarray) -> np.ndarray:
+def nearest_labels(similarity: np.ndarray, labels: np.ndarray, sharpness: float = SHARPNESS) -> np.ndarray:
     """Similarity-weighted average of the labels of each row's nearest pool drafts."""
     nearest = np.argpartition(-similarity, NEIGHBOURS - 1, axis=1)[:, :NEIGHBOURS]
-    weights = np.exp(SHARPNESS * (np.take_along_axis(similarity, nearest, axis=1) - 1.0))
+    closest = np.take_along_axis(similarity, nearest, axis=1)
+    weights = np.exp(sharpness * (closest - closest.max(axis=1, keepdims=True)))  # the nearest weighs 1
     weights /= weights.sum(axis=1, keepdims=True)
     return np.einsum("nk,nks->ns", weights, labels[nearest].astype(np.float32))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,9 @@ from policy.normalize import Shadow
 from policy.scoring import chunks, sentences
 
 CACHE_FILE = "embeddings-cache.npz"
+# the neighbours' softmax temperature: each is tried on the calibration drafts, the best kept
+# (sharper trusts the nearest draft more; 20 was fixed until 2026-12-04)
+SHARPNESS_GRID = (20.0, 40.0, 70.0, 100.0)
 
 
 @dataclass(frozen=True)
@@ -110,28 +113,61 @@ def fit_heads(policy: Policy, layers: int = 12, settings: FitSettings | None = N
         example_texts=tuple(policy.examples[i].text for i in rows),
     )
     calibration_grams = [g for g, c in zip(grams, calibration, strict=True) if c]
-    others = (vectors[fitting], labels[fitting] > 0.5)  # a calibration draft is not its own neighbour
-    lexical = heads.lexical(calibration_grams)
-    heads.stack = fit_stack(heads.views(vectors[calibration], lexical, others), labels[calibration])
-    probabilities = heads.probabilities(vectors[calibration], lexical, others)
-    chunked = (owners, chunk_vectors, chunk_grams)
-    probabilities = _as_checked(heads, probabilities, np.flatnonzero(calibration), chunked, others)
-    heads.thresholds = choose_thresholds(probabilities, labels[calibration])
     calibration_examples = [policy.examples[i] for i in np.array(rows)[calibration]]
     judged = [j for j, e in enumerate(calibration_examples) if e.expected is not None and e.context is not None]
-    drafts = Judged(
-        signals,
-        policy.rows,
-        probabilities[judged],
-        [policy.detect(calibration_examples[j].text) for j in judged],
-        [calibration_examples[j].context for j in judged],
-        [calibration_examples[j].expected for j in judged],
+    slice_ = CalibrationSlice(
+        vectors[calibration],
+        heads.lexical(calibration_grams),
+        labels[calibration],
+        np.flatnonzero(calibration),
+        (owners, chunk_vectors, chunk_grams),
+        (vectors[fitting], labels[fitting] > 0.5),  # a calibration draft is not its own neighbour
+        judged,
+        Judged(
+            signals,
+            policy.rows,
+            np.zeros((len(judged), len(signals)), np.float32),
+            [policy.detect(calibration_examples[j].text) for j in judged],
+            [calibration_examples[j].context for j in judged],
+            [calibration_examples[j].expected for j in judged],
+        ),
     )
-    heads.thresholds = tune_for_verdicts(drafts, heads.thresholds)
-    share = possible_share(drafts, heads.thresholds)
-    heads.thresholds[:, 0] = heads.thresholds[:, 1] * share
+    results = {sharpness: calibrate(heads, slice_, sharpness) for sharpness in SHARPNESS_GRID}
+    heads.sharpness = max(results, key=lambda sharpness: results[sharpness][0])  # ties: the softest
+    _, heads.stack, heads.thresholds, share = results[heads.sharpness]
     heads.meta["possible_share"] = share
+    heads.meta["calibration_right"] = {str(sharpness): result[0] for sharpness, result in results.items()}
     return heads, embedded
+
+
+@dataclass(frozen=True)
+class CalibrationSlice:
+    """The calibration drafts as training scores them: vectors, n-gram view, labels, their rows
+    among the training drafts, the chunks of long drafts, the fitting drafts as neighbours, and
+    the drafts with a context and an expected verdict (their probabilities filled in later)."""
+
+    vectors: np.ndarray
+    lexical: np.ndarray
+    labels: np.ndarray
+    rows: np.ndarray
+    chunked: tuple
+    others: tuple[np.ndarray, np.ndarray]
+    judged: list[int]
+    drafts: Judged
+
+
+def calibrate(heads: Heads, cal: CalibrationSlice, sharpness: float) -> tuple[int, np.ndarray, np.ndarray, float]:
+    """With the neighbours at this sharpness: the blend, each signal's bands (F1, then moved on
+    verdicts), the "possible" share, and how many calibration verdicts come out right."""
+    heads.sharpness = sharpness
+    heads.stack = fit_stack(heads.views(cal.vectors, cal.lexical, cal.others), cal.labels)
+    probabilities = heads.probabilities(cal.vectors, cal.lexical, cal.others)
+    probabilities = _as_checked(heads, probabilities, cal.rows, cal.chunked, cal.others)
+    drafts = replace(cal.drafts, probabilities=probabilities[cal.judged])
+    thresholds = tune_for_verdicts(drafts, choose_thresholds(probabilities, cal.labels))
+    share = possible_share(drafts, thresholds)
+    thresholds[:, 0] = thresholds[:, 1] * share
+    return drafts.rates(thresholds)[0], heads.stack, thresholds, share
 
 
 def long_draft_chunks(texts: list[str]) -> tuple[np.ndarray, list[str]]:

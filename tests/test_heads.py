@@ -47,3 +47,14 @@ def test_only_drafts_cut_into_several_chunks_are_learned_chunk_by_chunk():
     owners, pieces = long_draft_chunks([short, long])
     assert set(owners.tolist()) == {1} and len(pieces) >= 3
     assert all(len(p) <= 300 for p in pieces) and "".join(pieces).replace(" ", "") == long.replace(" ", "")
+
+
+def test_sharper_neighbours_trust_the_nearest_draft_more_even_when_all_are_far():
+    from policy.heads import nearest_labels
+
+    labels = np.zeros((12, 1), bool)
+    labels[0] = True  # only the nearest draft has the signal
+    similarity = np.linspace(0.10, 0.05, 12, dtype=np.float32)[None, :]  # every draft far away
+    soft, sharp = (float(nearest_labels(similarity, labels, s)[0, 0]) for s in (20.0, 100.0))
+    assert 0 < soft < sharp < 1
+    assert np.isfinite(nearest_labels(similarity - 0.9, labels, 1000.0)).all()

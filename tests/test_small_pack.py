@@ -97,3 +97,13 @@ def test_the_gap_tool_reports_what_each_signal_would_gain(trained):
     assert set(gains) == {s.id for s in Policy.load(trained).signals}
     assert all(int(g) >= 0 for g in gains.values())  # labels never lose verdicts on a consistent pack
     assert 'without the "possible" band' in out
+
+
+def test_training_keeps_the_neighbours_sharpness_that_judged_calibration_best(trained):
+    from policy.training import SHARPNESS_GRID
+
+    heads = Policy.load(trained).heads()
+    tried = heads.meta["calibration_right"]
+    assert sorted(float(s) for s in tried) == sorted(SHARPNESS_GRID)
+    assert heads.sharpness in SHARPNESS_GRID
+    assert tried[str(heads.sharpness)] == max(tried.values())

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import os
 
-os.environ["OMP_NUM_THREADS"] = "1"  # before onnxruntime reads it
+os.environ["OMP_NUM_THREADS"] = "1"  # before NumPy and onnxruntime read it: both sides on one thread
 
-import time  # noqa: E402
+import time
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from policy import Policy  # noqa: E402
-from policy.neighbours import Pool  # noqa: E402
+from policy import Policy
+from policy.neighbours import Pool
 
 RUNS = 200
 
@@ -44,7 +44,8 @@ def main() -> None:
     queries = vectors[rng.choice(len(vectors), 32, replace=False)] + rng.normal(0, 0.02, (32, vectors.shape[1]))
     queries = (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)
     exact, approximate = queries @ vectors.T, pool.similarity(queries)
-    kept = np.mean([len(set(np.argsort(-e)[:10]) & set(np.argsort(-a)[:10])) for e, a in zip(exact, approximate)])
+    pairs = zip(exact, approximate, strict=True)
+    kept = np.mean([len(set(np.argsort(-e)[:10]) & set(np.argsort(-a)[:10])) for e, a in pairs])
     print(f"pool: {len(pool):,} training drafts, {vectors.shape[1]} dimensions")
     print(f"{'':22}{'float32':>10}{'8-bit':>10}{'ratio':>8}")
     for rows in (1, 32):

@@ -40,6 +40,7 @@ class TrainReport:
     signals: int
     embedded: int
     seconds: float
+    sharpness: float  # the neighbours', chosen on the calibration drafts
 
 
 def train(pack: str | Path | None, layers: int = 12, settings: FitSettings | None = None) -> TrainReport:
@@ -55,6 +56,7 @@ def train(pack: str | Path | None, layers: int = 12, settings: FitSettings | Non
         len(heads.signals),
         embedded,
         time.perf_counter() - started,
+        heads.sharpness,
     )
 
 

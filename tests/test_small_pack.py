@@ -83,6 +83,7 @@ def test_cli_validate_train_and_test_on_a_pack(tmp_path):
     assert stale.returncode == 1 and b"policybot policy train" in stale.stderr
     trained = run("policy", "train", str(directory), "--layers", "6")
     assert trained.returncode == 0 and b"trained 2 signal heads" in trained.stdout
+    assert re.search(rb"neighbours' sharpness (20|40|70|100) \(chosen on the calibration drafts\)", trained.stdout)
     assert b"model: current" in run("policy", "validate", str(directory)).stdout
     scores = json.loads(run("policy", "test", str(directory), "--json").stdout)
     assert set(scores["signals"]) == {"partisan", "leak", "credential"}

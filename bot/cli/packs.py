@@ -66,5 +66,6 @@ def train(directory, layers) -> None:
         raise click.ClickException(str(error)) from None
     click.echo(
         f"trained {result.signals} signal heads on {result.trained} drafts ({result.embedded} newly embedded) "
-        f"in {result.seconds:.1f} s; {result.held_out} drafts held out\nwrote {result.path}"
+        f"in {result.seconds:.1f} s; {result.held_out} drafts held out; neighbours' sharpness "
+        f"{result.sharpness:g} (chosen on the calibration drafts)\nwrote {result.path}"
     )

@@ -23,7 +23,7 @@ class FitSettings:
     batch: int = 128
     seed: int = 7
     patience: int = 40
-    members: int = 3  # networks from different seeds, averaged
+    members: int = 5  # networks from different seeds, averaged
 
 
 def fit(

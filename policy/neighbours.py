@@ -6,7 +6,8 @@ the default pack). As float32 that product reads 39 MB per check and is bound by
 scale per block, the format of onnxruntime's `MatMulNBits` with `bits=8`, which multiplies by
 them directly: 11 MB, about 0.3 ms, and cosine similarities within 0.002 of float32
 (`bench/neighbours_bench.py`). The graph is built when the pool is made (at training) and saved
-with it, so that checking never imports `onnx`.
+with it, so that checking never imports `onnx`. onnxruntime multiplies 8-bit blocks on the CPU
+from 1.22 on (1.20 and 1.21 refuse: "Only 4b quantization is supported").
 """
 
 from __future__ import annotations

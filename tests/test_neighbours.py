@@ -56,3 +56,27 @@ def test_the_pool_survives_saving_the_heads(tmp_path: Path):
     loaded = Heads.load(tmp_path / "heads.npz")
     assert np.array_equal(loaded.pool.blocks, heads.pool.blocks)
     assert np.allclose(loaded.similarity(vectors[:3]), heads.similarity(vectors[:3]))
+
+
+def test_a_model_saved_with_float_embeddings_loads_them_into_a_pool(tmp_path: Path):
+    import json
+
+    vectors = unit_rows(30, 7)
+    np.savez(  # the layout of heads.npz before the pool (2026-12-04)
+        tmp_path / "heads.npz",
+        w1=np.zeros((384, 4), np.float32),
+        b1=np.zeros(4, np.float32),
+        w2=np.zeros((4, 2), np.float32),
+        b2=np.zeros(2, np.float32),
+        thresholds=np.tile(np.array([0.25, 0.5, 0.8], np.float32), (2, 1)),
+        example_vectors=vectors,
+        example_ids=np.arange(30, dtype=np.int32),
+        example_signals=np.zeros((30, 2), bool),
+        lexical_w=np.zeros((16, 2), np.float16),
+        lexical_b=np.zeros(2, np.float32),
+        stack=np.zeros((0, 4), np.float32),
+        meta=np.array(json.dumps({"signals": ["a", "b"]})),
+    )
+    loaded = Heads.load(tmp_path / "heads.npz")
+    assert loaded.sharpness == 20.0
+    assert np.abs(loaded.similarity(vectors[:4]) - vectors[:4] @ vectors.T).max() < 0.01

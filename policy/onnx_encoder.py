@@ -12,16 +12,15 @@ layers. Tokens come from the weights file's own tokenizer (`policy/e5weights.py`
 from __future__ import annotations
 
 import functools
-import os
 import struct
 
 import numpy as np
-import onnxruntime as ort
 from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, RuntimeException
 
 from policy.e5graph import graph, weight_names
 from policy.e5weights import MAX_TOKENS, WeightsFile
 from policy.encoder import DIM, TUNED, Encoder, EncoderError, EncoderSpec, mapped_weights, weights_path
+from policy.onnx_session import open_session
 
 
 class OnnxEncoder(Encoder):
@@ -36,15 +35,9 @@ class OnnxEncoder(Encoder):
             weights = _weights(self._file, spec.layers, deltas)
         except (struct.error, KeyError, ValueError) as error:
             raise EncoderError(f"the encoder weights at {path} are damaged ({error})") from None
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or int(os.environ.get("OMP_NUM_THREADS", "0") or 0)  # 0: all cores
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        self._values = {name: ort.OrtValue.ortvalue_from_numpy(array) for name, array in weights.items()}
-        options.add_external_initializers(list(self._values), list(self._values.values()))
         shapes = {name: array.shape for name, array in weights.items()}
         structure = graph(shapes, DIM, self._file.heads, self._file.eps)
-        self._session = ort.InferenceSession(structure, options, providers=["CPUExecutionProvider"])
+        self._session, self._values = open_session(structure, weights, threads)
         self._passage_tokens = functools.lru_cache(maxsize=512)(self._tokenize_passage)  # clip, then embed
         self._positions = self._file.floats("emb.pos").reshape(-1, DIM) + self._file.floats("emb.type")[:DIM]
 

@@ -1,0 +1,36 @@
+"""onnxruntime sessions over graphs that hold only their structure: the weights are declared
+external ("supplied at load") in the graph and handed over as NumPy arrays when the session is
+made, so nothing is written to disk or copied twice. The encoder (`e5graph`, `onnx_encoder`)
+and the neighbours (`neighbours`) are made this way."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import onnxruntime as ort
+
+
+def external_weight(name: str, kind: int, shape: tuple[int, ...]):
+    """A graph initializer whose values `open_session` supplies; `kind` is an onnx TensorProto type."""
+    from onnx import TensorProto
+
+    tensor = TensorProto(name=name, data_type=kind, dims=shape)
+    tensor.data_location = TensorProto.EXTERNAL
+    tensor.external_data.add(key="location", value="supplied-at-load")
+    return tensor
+
+
+def open_session(
+    structure: bytes, weights: dict[str, np.ndarray], threads: int | None = None
+) -> tuple[ort.InferenceSession, list[ort.OrtValue]]:
+    """A CPU session of the serialised graph with its external weights, and the OrtValues that
+    wrap them (the arrays are used in place: keep both alive as long as the session).
+    `threads`: intra-op threads; by default OMP_NUM_THREADS, or all cores."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads or int(os.environ.get("OMP_NUM_THREADS", "0") or 0)  # 0: all cores
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    values = [ort.OrtValue.ortvalue_from_numpy(array) for array in weights.values()]
+    options.add_external_initializers(list(weights), values)
+    return ort.InferenceSession(structure, options, providers=["CPUExecutionProvider"]), values

@@ -13,7 +13,7 @@ not the calibration slice, so that thresholds are still chosen on drafts the enc
 tuned on. A small network over the pooled embedding predicts the pack's signals during
 tuning and is then thrown away.
 
-    python tools/tune_encoder.py [--rank 8] [--layers 12] [--epochs 2] [--learning-rate 1e-3] [--dropout 0]
+    python tools/tune_encoder.py [--rank 8] [--layers 12] [--epochs 3] [--learning-rate 1e-3] [--dropout 0]
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def joined_with_another(drafts: list, i: int, rng: np.random.Generator) -> tuple
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--layers", type=int, default=12)
-    parser.add_argument("--epochs", type=float, default=2)
+    parser.add_argument("--epochs", type=float, default=3)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--rank", type=int, default=8, help="rank of the low-rank deltas (0: biases and norms only)")
     parser.add_argument("--out", type=Path, default=TUNING_FILE)

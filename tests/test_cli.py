@@ -20,7 +20,7 @@ def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
         capture_output=True,
         cwd=ROOT,
         env=env,
-        timeout=600,  # a hang guard, not a speed test: eval scores the held-out split too
+        timeout=1200,  # a hang guard, not a speed test: eval scores the held-out split (6,756) too
     )
 
 
@@ -120,9 +120,9 @@ def test_eval_reports_accuracy_confusion_and_misses(tmp_path):
 def test_dev_set_stays_above_its_measured_floor():
     """Measured, never trained on: the dev set beside the checkout. The floors sit a little under
     what this model reached (see README), so a retrain's noise passes and a regression does not: on
-    150 drafts the heads' seed alone moves accuracy between 0.840 and 0.867."""
+    150 drafts the heads' seed alone moves accuracy by about three points (0.920 shipped)."""
     data = json.loads(run("eval", str(SHARED_EVAL), "--json", "--skip-held-out").stdout)
-    assert data["accuracy"] >= 0.82
+    assert data["accuracy"] >= 0.88
     assert data["stop_recall"] >= 0.95
     assert data["false_stop_rate_on_ok"] <= 0.05
 
@@ -132,11 +132,11 @@ def test_the_held_out_split_and_drafts_written_apart_keep_their_floors():
     earlier version was tuned on, never seen by this model)."""
     data = json.loads(run("eval", str(ROOT / "tests" / "data" / "heldout.jsonl"), "--json").stdout)
     held_out = data["held_out"]
-    assert held_out["total"] >= 3000 and held_out["accuracy"] >= 0.81
-    assert held_out["stop_recall"] >= 0.93 and held_out["false_stop_rate_on_ok"] <= 0.06
+    assert held_out["total"] >= 6000 and held_out["accuracy"] >= 0.86
+    assert held_out["stop_recall"] >= 0.94 and held_out["false_stop_rate_on_ok"] <= 0.04
     assert data["signals"]["partisan"]["recall"] >= 0.6
     assert data["total"] >= 500
-    assert data["accuracy"] >= 0.78
+    assert data["accuracy"] >= 0.85
     assert data["false_stop_rate_on_ok"] <= 0.05
 
 
@@ -144,11 +144,11 @@ def test_fresh_themes_written_after_the_model_keep_their_floors():
     """tests/data/fresh_themes.jsonl: 1,220 drafts on six themes (security exposures, speaking for
     the agency and the press, endorsements and favours, news not yet public in French and Spanish,
     and public guidance's cases in the US and abroad), written apart from the pack and never
-    trained on. It scores 0.831, stop answered stop or review 0.958 (see README)."""
+    trained on. It scores 0.892, stop answered stop or review 0.972 (see README)."""
     data = json.loads(
         run("eval", str(ROOT / "tests" / "data" / "fresh_themes.jsonl"), "--json", "--skip-held-out").stdout
     )
     assert data["total"] == 1220
-    assert data["accuracy"] >= 0.79
+    assert data["accuracy"] >= 0.86
     assert data["stop_recall"] >= 0.93
     assert data["false_stop_rate_on_ok"] <= 0.06

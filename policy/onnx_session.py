@@ -13,7 +13,7 @@ import onnxruntime as ort
 
 def external_weight(name: str, kind: int, shape: tuple[int, ...]):
     """A graph initializer whose values `open_session` supplies; `kind` is an onnx TensorProto type."""
-    from onnx import TensorProto
+    from onnx import TensorProto  # only graph builders (training, regeneration) need onnx; checking never does
 
     tensor = TensorProto(name=name, data_type=kind, dims=shape)
     tensor.data_location = TensorProto.EXTERNAL

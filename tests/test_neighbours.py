@@ -1,5 +1,6 @@
 """The 8-bit pool of training drafts' embeddings: close to float32, and kept through a save."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -59,8 +60,6 @@ def test_the_pool_survives_saving_the_heads(tmp_path: Path):
 
 
 def test_a_model_saved_with_float_embeddings_loads_them_into_a_pool(tmp_path: Path):
-    import json
-
     vectors = unit_rows(30, 7)
     np.savez(  # the layout of heads.npz before the pool (2026-12-04)
         tmp_path / "heads.npz",

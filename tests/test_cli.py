@@ -20,7 +20,7 @@ def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
         capture_output=True,
         cwd=ROOT,
         env=env,
-        timeout=1200,  # a hang guard, not a speed test: eval scores the held-out split (6,756) too
+        timeout=1200,  # a hang guard, not a speed test: eval scores the held-out split (about 7,000 drafts) too
     )
 
 

@@ -204,3 +204,19 @@ def test_blended_tunings_add_each_tunings_change_in_proportion():
     assert np.allclose(halfway["l0.q.b"], (base + a["l0.q.b"]) / 2, atol=1e-6)
     assert blend_tunings.weighted("x.npz:0.7") == (Path("x.npz"), 0.7)
     assert blend_tunings.weighted("x.npz") == (Path("x.npz"), 1.0)
+
+
+def test_a_truncated_soup_keeps_the_largest_part_of_the_summed_deltas():
+    sys.path.insert(0, str(ROOT / "tools"))
+    import blend_tunings
+
+    rng = np.random.default_rng(4)
+    up = rng.normal(0, 0.1, (384, 4)).astype(np.float32)
+    down = rng.normal(0, 0.1, (4, 384)).astype(np.float32)
+    up[:, 3] *= 0.01  # the fourth direction is small, so rank 3 keeps nearly all of the product
+    cut = blend_tunings.truncated({"l0.q.up": up, "l0.q.down": down, "l0.q.b": np.zeros(384)}, 3)
+    assert cut["l0.q.up"].shape == (384, 3) and cut["l0.q.down"].shape == (3, 384)
+    full, approximation = up @ down, cut["l0.q.up"] @ cut["l0.q.down"]
+    assert np.linalg.norm(full - approximation) < 0.02 * np.linalg.norm(full)
+    assert np.linalg.norm(full - up[:, :2] @ down[:2]) > np.linalg.norm(full - approximation)
+    assert blend_tunings.truncated({"l0.q.up": up, "l0.q.down": down}, 8)["l0.q.up"].shape == (384, 4)

@@ -5,9 +5,12 @@ the way back to the shipped one (weight-space interpolation, "WiSE-FT"); with se
 of equal weights it averages them (a "model soup"). Biases and norms are blended directly; the
 low-rank deltas stay factored: the sum of w_i * up_i @ down_i is one product whose factors are
 the w_i * up_i side by side and the down_i stacked, so its rank is the sum of the ranks.
+`--rank N` cuts each blended delta back to its best rank-N approximation (truncated SVD), so
+that a soup costs no more at run time than one tuning.
 
     python tools/blend_tunings.py --out policy/data/encoder-tuning.npz tuning.npz:0.7
     python tools/blend_tunings.py --out soup.npz a.npz:0.5 b.npz:0.5
+    python tools/blend_tunings.py --rank 8 --out soup.npz a.npz:0.5 b.npz:0.5
 
 Then retrain the pack's heads (`policybot policy train`) and the intent classifier.
 """
@@ -47,14 +50,32 @@ def blend(shipped: WeightsFile, tunings: list[tuple[dict[str, np.ndarray], float
     return out
 
 
+def truncated(tuning: dict[str, np.ndarray], rank: int) -> dict[str, np.ndarray]:
+    """Each delta up @ down replaced by its best rank-`rank` approximation, still factored."""
+    out = dict(tuning)
+    for name in (n for n in tuning if n.endswith(".up")):
+        matrix = name[: -len(".up")]
+        up, down = tuning[name].astype(np.float64), tuning[matrix + ".down"].astype(np.float64)
+        if up.shape[1] <= rank:
+            continue
+        left, values, right = np.linalg.svd(up @ down, full_matrices=False)
+        out[name] = (left[:, :rank] * values[:rank]).astype("<f4")
+        out[matrix + ".down"] = right[:rank].astype("<f4")
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("tunings", nargs="+", type=weighted, help="FILE[:WEIGHT], weight 1 by default")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument(
+        "--rank", type=int, default=0, help="cut each delta to this rank (0: keep the sum of the ranks)"
+    )
     args = parser.parse_args(argv)
     shipped = WeightsFile(Path(_core._MODELS["original"]).read_bytes())
     loaded = [(dict(np.load(path)), weight) for path, weight in args.tunings]
-    np.savez(args.out, **blend(shipped, loaded))
+    blended = blend(shipped, loaded)
+    np.savez(args.out, **(truncated(blended, args.rank) if args.rank else blended))
     print(f"wrote {args.out} from {len(loaded)} tuning(s)")
 
 

@@ -162,6 +162,21 @@ def test_the_tool_writes_a_tuning_the_engine_loads(tool, tmp_path):
     assert (len(up), down.shape[1]) == (384, 1536)
 
 
+def test_going_on_from_a_tuning_starts_there_and_trains_the_new_classifier_alone_first(tool, tmp_path, monkeypatch):
+    small = ["--layers", "2", "--epochs", "1", "--limit", "96", "--learning-rate", "1e-2", "--rank", "2"]
+    first, again, moved = tmp_path / "first.npz", tmp_path / "again.npz", tmp_path / "moved.npz"
+    tool.main([*small, "--out", str(first)])
+    tool.main([*small, "--init", str(first), "--seed", "1", "--out", str(again)])  # 3 steps < 100
+    monkeypatch.setattr(tool, "CLASSIFIER_ALONE", 1)
+    tool.main([*small, "--init", str(first), "--seed", "1", "--out", str(moved)])
+    with np.load(first) as start, np.load(again) as kept, np.load(moved) as tuned:
+        assert set(start.files) == set(kept.files) == set(tuned.files)
+        assert all(np.array_equal(start[name], kept[name]) for name in start.files)
+        assert not np.array_equal(start["l1.fo.up"], tuned["l1.fo.up"])
+    with pytest.raises(SystemExit, match=r"--init: the tuning lacks l2_"):
+        tool.main([*small, "--layers", "3", "--init", str(first), "--out", str(again)])
+
+
 def test_joined_drafts_fit_one_chunk_and_keep_both_texts(tool):
     from types import SimpleNamespace
 

@@ -14,6 +14,10 @@ tuned on. A small network over the pooled embedding predicts the pack's signals 
 tuning and is then thrown away.
 
     python tools/tune_encoder.py [--rank 8] [--layers 12] [--epochs 3] [--learning-rate 1e-3] [--dropout 0]
+                                 [--init policy/data/encoder-tuning.npz]
+
+`--init` goes on from an earlier tuning (for example after drafts were added): its biases,
+norms and deltas are the start, and a new classifier learns alone for the first steps.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from policy.scoring import CHUNK_CHARS
 from policy.training import calibrates
 
 BATCH = 32
+CLASSIFIER_ALONE = 100  # steps, with --init
 MATRICES = ("q", "k", "v", "ao", "fi", "fo")
 
 
@@ -116,6 +121,16 @@ class TunableEncoder(torch.nn.Module):
     def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         return self.classifier(self.embed(ids, mask) * 8)
 
+    def start_from(self, tuning: dict[str, np.ndarray]) -> None:
+        """Biases, norms and deltas taken from an earlier tuning (as `tuning()` writes them)."""
+        parameters = {**self.tuned, **self.low_rank}
+        missing = sorted(set(parameters) - {name.replace(".", "_") for name in tuning})
+        if missing:
+            raise SystemExit(f"--init: the tuning lacks {', '.join(missing[:3])} (other layers or rank?)")
+        with torch.no_grad():
+            for name, value in tuning.items():
+                parameters[name.replace(".", "_")].copy_(torch.from_numpy(value))
+
     def tuning(self) -> dict[str, np.ndarray]:
         """Biases and norms under the weights file's names; the low-rank deltas as NAME.down, NAME.up."""
         tensors = {**self.tuned, **self.low_rank}
@@ -152,6 +167,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dropout", type=float, default=0.0, help="dropout while tuning (attention, hidden states)")
     parser.add_argument("--mix", type=float, default=0.3, help="share of drafts joined with another short draft")
     parser.add_argument("--seed", type=int, default=0, help="seed of the deltas, the classifier and the order")
+    parser.add_argument("--init", type=Path, help="go on from this tuning (the classifier learns alone at first)")
     args = parser.parse_args(argv)
     torch.manual_seed(args.seed)
     started = time.perf_counter()
@@ -164,6 +180,9 @@ def main(argv: list[str] | None = None) -> None:
     rate = labels.mean(0).clamp(0.01, 0.5)
     pos_weight = ((1 - rate) / rate).sqrt()  # rare signals weigh more, as in the heads
     model = TunableEncoder(weights, args.layers, len(signals), args.rank, args.dropout)
+    if args.init:
+        with np.load(args.init) as tuning:
+            model.start_from({name: tuning[name] for name in tuning.files})
     optimiser = torch.optim.AdamW(
         [
             {"params": model.tuned.parameters(), "lr": args.learning_rate, "weight_decay": 0.0},
@@ -174,7 +193,17 @@ def main(argv: list[str] | None = None) -> None:
     by_length = np.argsort([len(t) for t in tokens])  # batches of similar lengths pad little
     batches = [by_length[i : i + BATCH] for i in range(0, len(by_length), BATCH)]
     steps = int(len(batches) * args.epochs)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, s / 50) * max(0.0, 1 - s / steps))
+    # from an earlier tuning, a new classifier first learns alone, so its first random gradients
+    # do not undo the encoder's tuning
+    still = CLASSIFIER_ALONE if args.init else 0
+
+    def encoder_rate(s: int) -> float:
+        return min(1.0, max(0, s - still) / 50) * max(0.0, 1 - s / steps)
+
+    def classifier_rate(s: int) -> float:
+        return min(1.0, s / 50) * max(0.0, 1 - s / steps)
+
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, [encoder_rate, encoder_rate, classifier_rate])
     rng = np.random.default_rng(args.seed)
     order = np.concatenate([rng.permutation(len(batches)) for _ in range(int(np.ceil(args.epochs)))])[:steps]
     for step, index in enumerate(order, 1):

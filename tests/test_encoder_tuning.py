@@ -173,8 +173,10 @@ def test_going_on_from_a_tuning_starts_there_and_trains_the_new_classifier_alone
         assert set(start.files) == set(kept.files) == set(tuned.files)
         assert all(np.array_equal(start[name], kept[name]) for name in start.files)
         assert not np.array_equal(start["l1.fo.up"], tuned["l1.fo.up"])
-    with pytest.raises(SystemExit, match=r"--init: the tuning lacks l2_"):
+    with pytest.raises(SystemExit, match=r"--init: the tuning does not fit .*\(l2_\w+ missing\)"):
         tool.main([*small, "--layers", "3", "--init", str(first), "--out", str(again)])
+    with pytest.raises(SystemExit, match=r"--init: the tuning does not fit .*\(l0_ao_down has shape \(2, 384\)\)"):
+        tool.main([*small, "--rank", "4", "--init", str(first), "--out", str(again)])
 
 
 def test_joined_drafts_fit_one_chunk_and_keep_both_texts(tool):

@@ -124,12 +124,19 @@ class TunableEncoder(torch.nn.Module):
     def start_from(self, tuning: dict[str, np.ndarray]) -> None:
         """Biases, norms and deltas taken from an earlier tuning (as `tuning()` writes them)."""
         parameters = {**self.tuned, **self.low_rank}
-        missing = sorted(set(parameters) - {name.replace(".", "_") for name in tuning})
-        if missing:
-            raise SystemExit(f"--init: the tuning lacks {', '.join(missing[:3])} (other layers or rank?)")
+        given = {name.replace(".", "_"): value for name, value in tuning.items()}
+        problems = [f"{name} missing" for name in sorted(set(parameters) - set(given))]
+        problems += [f"{name} not in this encoder" for name in sorted(set(given) - set(parameters))]
+        problems += [
+            f"{name} has shape {given[name].shape}"
+            for name in sorted(set(parameters) & set(given))
+            if tuple(parameters[name].shape) != given[name].shape
+        ]
+        if problems:
+            raise SystemExit(f"--init: the tuning does not fit these --layers and --rank ({problems[0]})")
         with torch.no_grad():
-            for name, value in tuning.items():
-                parameters[name.replace(".", "_")].copy_(torch.from_numpy(value))
+            for name, value in given.items():
+                parameters[name].copy_(torch.from_numpy(value))
 
     def tuning(self) -> dict[str, np.ndarray]:
         """Biases and norms under the weights file's names; the low-rank deltas as NAME.down, NAME.up."""

@@ -204,13 +204,10 @@ def main(argv: list[str] | None = None) -> None:
     # do not undo the encoder's tuning
     still = CLASSIFIER_ALONE if args.init else 0
 
-    def encoder_rate(s: int) -> float:
-        return min(1.0, max(0, s - still) / 50) * max(0.0, 1 - s / steps)
+    def ramp(start: int):
+        return lambda s: min(1.0, max(0, s - start) / 50) * max(0.0, 1 - s / steps)
 
-    def classifier_rate(s: int) -> float:
-        return min(1.0, s / 50) * max(0.0, 1 - s / steps)
-
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, [encoder_rate, encoder_rate, classifier_rate])
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, [ramp(still), ramp(still), ramp(0)])
     rng = np.random.default_rng(args.seed)
     order = np.concatenate([rng.permutation(len(batches)) for _ in range(int(np.ceil(args.epochs)))])[:steps]
     for step, index in enumerate(order, 1):

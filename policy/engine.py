@@ -23,6 +23,7 @@ from policy.normalize import Shadow
 from policy.retrieval import RETRIEVAL_LAYERS, Hit, Retriever
 from policy.scoring import Scorer
 from policy.table import Fired, Presence, Row, apply_table
+from policy.use_encoder import shared_use_encoder, use_fingerprint
 
 DEFAULT_MAX_DRAFT_CHARS = 40_000  # Slack's own limit for one message
 # The first pass: a chunk whose n-gram scores all stay under this share of each signal's
@@ -122,6 +123,12 @@ class Policy:
                 f"the model {self.model_path} was trained with another tuning of the encoder; "
                 f"run: policybot policy train {self._pack_dir()}"
             )
+        if meta.get("second_encoder", use_fingerprint()) != use_fingerprint():
+            return (
+                f"the model {self.model_path} was trained with another version of the second encoder "
+                f"({meta['second_encoder']}, this install has {use_fingerprint()}); "
+                f"run: policybot policy train {self._pack_dir()}"
+            )
         if meta.get("files") == self.files_digest:
             return ""  # the very files it was trained on
         if meta.get("digest") != self.examples_digest:
@@ -140,10 +147,14 @@ class Policy:
             spec = self._encoder_spec()
             try:
                 encoder = shared_encoder(spec)
+                second = shared_use_encoder() if heads.meta.get("second_encoder") else None
             except EncoderError as error:
                 raise ModelError(str(error)) from None
-            self._scorer = Scorer(heads, encoder, lambda: [e.text for e in self.examples], FIRST_PASS_SKIP_BELOW)
+            self._scorer = Scorer(heads, encoder, self._example_texts, FIRST_PASS_SKIP_BELOW, second)
         return self._scorer
+
+    def _example_texts(self) -> list[str]:
+        return [e.text for e in self.examples]
 
     def _encoder_spec(self) -> EncoderSpec:
         if not self.model_path.exists():

@@ -1,6 +1,7 @@
 """Signal heads: three views of a draft, blended per signal.
 
-- a small two-layer network over the sentence embedding (one sigmoid per signal);
+- a small two-layer network over the sentence embedding (one sigmoid per signal; the embedding
+  is e5's joined with USE's, `use_encoder.joined`, in models that record a `second_encoder`);
 - a logistic regression over hashed n-grams of the same text (`ngrams`);
 - the labels of the nearest training drafts in embedding space, weighted by similarity.
 

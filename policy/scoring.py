@@ -19,6 +19,7 @@ from policy.encoder import Encoder
 from policy.heads import Heads
 from policy.ngrams import features
 from policy.table import Presence
+from policy.use_encoder import UseEncoder, joined
 
 CHUNK_CHARS = 300
 _SENTENCE_END = re2.compile(r"[.!?…。]+[\"')\]]*\s+|\n+")
@@ -81,9 +82,14 @@ MAX_CHUNK_TOKENS = 128  # a 300-character chunk of prose is about 70 tokens
 
 class Scorer:
     def __init__(
-        self, heads: Heads, encoder: Encoder, example_texts: Callable[[], list[str]], skip_below: float = 0.0
+        self,
+        heads: Heads,
+        encoder: Encoder,
+        example_texts: Callable[[], list[str]],
+        skip_below: float = 0.0,
+        second: UseEncoder | None = None,
     ) -> None:
-        self.heads, self.encoder = heads, encoder
+        self.heads, self.encoder, self.second = heads, encoder, second  # second: for heads trained on both
         self.skip_below = skip_below  # 0: every chunk with words is embedded
         self.encoded = self.skipped = 0  # chunks, for the bench
         self.example_texts = example_texts
@@ -115,7 +121,10 @@ class Scorer:
         similarities: list[np.ndarray | None] = [None] * len(flat)
         if needs_encoder.any():
             encoded = np.flatnonzero(needs_encoder)
-            vectors = self.encoder.embed([clipped[i] for i in encoded])
+            batch = [clipped[i] for i in encoded]
+            vectors = self.encoder.embed(batch)
+            if self.second is not None:
+                vectors = joined(vectors, self.second.embed(batch))
             similarity = self.heads.similarity(vectors)  # once: for the neighbours and for "like: ..."
             probabilities[encoded] = self.heads.probabilities(vectors, lexical[encoded], similarity=similarity)
             for j, i in enumerate(encoded):

@@ -25,6 +25,8 @@ from policy.network import FitSettings, fit
 from policy.ngrams import features, fit_lexical
 from policy.normalize import Shadow
 from policy.scoring import chunks, sentences
+from policy.use_encoder import joined as joined_views
+from policy.use_encoder import shared_use_encoder, use_fingerprint
 
 CACHE_FILE = "embeddings-cache.npz"
 # the neighbours' softmax temperature: each is tried on the calibration drafts, the best kept
@@ -75,6 +77,8 @@ def fit_heads(policy: Policy, layers: int = 12, settings: FitSettings | None = N
     spec = EncoderSpec(layers=layers)
     model_path = policy._built.model_paths[0]
     embedded_all, embedded = _embed_cached(texts + chunk_texts, spec, model_path.parent / CACHE_FILE)
+    second, _ = _embed_cached(texts + chunk_texts, None, model_path.parent / CACHE_FILE)
+    embedded_all = joined_views(embedded_all, second)
     vectors, chunk_vectors = embedded_all[: len(texts)], embedded_all[len(texts) :]
     labels = np.array([[s in policy.examples[i].signals for s in signals] for i in rows], dtype=np.float32)
     calibration = np.array([calibrates(policy.examples[i].text) for i in rows])
@@ -107,6 +111,7 @@ def fit_heads(policy: Policy, layers: int = 12, settings: FitSettings | None = N
             "layers": spec.layers,
             "runtime": spec.runtime,
             "encoder_fingerprint": spec.fingerprint(),
+            "second_encoder": use_fingerprint(),
             "trained_on": len(rows),
             "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         },
@@ -207,9 +212,11 @@ def calibrates(text: str) -> bool:
     return hashlib.sha256(("calibrate:" + text).encode("utf-8")).digest()[0] % 7 == 0
 
 
-def _embed_cached(texts: list[str], spec: EncoderSpec, cache_path: Path) -> tuple[np.ndarray, int]:
+def _embed_cached(texts: list[str], spec: EncoderSpec | None, cache_path: Path) -> tuple[np.ndarray, int]:
+    """Each text's embedding by e5 with this spec (None: by the second encoder, USE), from the
+    cache where it has one."""
     cache: dict[str, np.ndarray] = {}
-    prefix = spec.fingerprint() + "_"
+    prefix = (spec.fingerprint() if spec else use_fingerprint()) + "_"
     if cache_path.exists():
         try:
             with np.load(cache_path, allow_pickle=False) as data:
@@ -219,7 +226,7 @@ def _embed_cached(texts: list[str], spec: EncoderSpec, cache_path: Path) -> tupl
     keys = [prefix + hashlib.sha256(t.encode("utf-8")).hexdigest()[:24] for t in texts]
     missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
     if missing:
-        encoder = shared_encoder(spec)
+        encoder = shared_encoder(spec) if spec else shared_use_encoder()
         for start in range(0, len(missing), 64):
             batch = missing[start : start + 64]
             for (key, _), vector in zip(batch, encoder.embed([t for _, t in batch]), strict=True):

@@ -108,3 +108,26 @@ def test_training_keeps_the_neighbours_sharpness_that_judged_calibration_best(tr
     assert sorted(float(s) for s in tried) == sorted(SHARPNESS_GRID)
     assert heads.sharpness in SHARPNESS_GRID
     assert tried[str(heads.sharpness)] == max(tried.values())
+
+
+def test_the_heads_read_both_encoders_and_a_model_from_another_second_encoder_is_stale(trained, tmp_path):
+    from policy.encoder import DIM
+    from policy.heads import Heads
+    from policy.use_encoder import USE_DIM, use_fingerprint
+
+    policy = Policy.load(trained)
+    heads = policy.heads()
+    assert heads.meta["second_encoder"] == use_fingerprint()
+    assert heads.w1.shape[0] == DIM + USE_DIM
+    assert policy.scorer().second is not None
+
+    copy = tmp_path / "copy"
+    subprocess.run(["cp", "-r", str(trained), str(copy)], check=True)
+    model = copy / "model" / "heads.npz"
+    older = Heads.load(model)
+    older.meta["second_encoder"] = "use-m3_0.0.1"
+    older.save(model)
+    problem = Policy.load(copy, need_model=False).model_problem()
+    assert "another version of the second encoder" in problem and "policybot policy train" in problem
+    with pytest.raises(ModelError, match="second encoder"):
+        Policy.load(copy)

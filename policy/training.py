@@ -77,8 +77,6 @@ def fit_heads(policy: Policy, layers: int = 12, settings: FitSettings | None = N
     spec = EncoderSpec(layers=layers)
     model_path = policy._built.model_paths[0]
     embedded_all, embedded = _embed_cached(texts + chunk_texts, spec, model_path.parent / CACHE_FILE)
-    second, _ = _embed_cached(texts + chunk_texts, None, model_path.parent / CACHE_FILE)
-    embedded_all = joined_views(embedded_all, second)
     vectors, chunk_vectors = embedded_all[: len(texts)], embedded_all[len(texts) :]
     labels = np.array([[s in policy.examples[i].signals for s in signals] for i in rows], dtype=np.float32)
     calibration = np.array([calibrates(policy.examples[i].text) for i in rows])
@@ -212,26 +210,30 @@ def calibrates(text: str) -> bool:
     return hashlib.sha256(("calibrate:" + text).encode("utf-8")).digest()[0] % 7 == 0
 
 
-def _embed_cached(texts: list[str], spec: EncoderSpec | None, cache_path: Path) -> tuple[np.ndarray, int]:
-    """Each text's embedding by e5 with this spec (None: by the second encoder, USE), from the
-    cache where it has one."""
+def _embed_cached(texts: list[str], spec: EncoderSpec, cache_path: Path) -> tuple[np.ndarray, int]:
+    """Each text's embeddings by e5 with this spec and by the second encoder (USE), joined, from
+    the cache where it has them; and how many texts e5 embedded anew."""
     cache: dict[str, np.ndarray] = {}
-    prefix = (spec.fingerprint() if spec else use_fingerprint()) + "_"
     if cache_path.exists():
         try:
             with np.load(cache_path, allow_pickle=False) as data:
                 cache = {k: data[k] for k in data.files}  # other layer counts are kept too
         except (OSError, ValueError):
             cache = {}
-    keys = [prefix + hashlib.sha256(t.encode("utf-8")).hexdigest()[:24] for t in texts]
-    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
-    if missing:
-        encoder = shared_encoder(spec) if spec else shared_use_encoder()
+    digests = [hashlib.sha256(t.encode("utf-8")).hexdigest()[:24] for t in texts]
+    views, counts = [], []
+    encoders = ((spec.fingerprint(), lambda: shared_encoder(spec)), (use_fingerprint(), shared_use_encoder))
+    for prefix, encoder in encoders:
+        keys = [f"{prefix}_{d}" for d in digests]
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
         for start in range(0, len(missing), 64):
             batch = missing[start : start + 64]
-            for (key, _), vector in zip(batch, encoder.embed([t for _, t in batch]), strict=True):
+            for (key, _), vector in zip(batch, encoder().embed([t for _, t in batch]), strict=True):
                 cache[key] = vector
+        views.append(np.stack([cache[k] for k in keys]).astype(np.float32))
+        counts.append(len(missing))
+    if any(counts):
         cache_path.parent.mkdir(parents=True, exist_ok=True)
         with cache_path.open("wb") as handle:
             np.savez(handle, **cache)
-    return np.stack([cache[k] for k in keys]).astype(np.float32), len(missing)
+    return joined_views(*views), counts[0]

@@ -54,7 +54,6 @@ class UseEncoder:
             self._backend = _backend(NumpyBackend, resources / "weights.npz", pieces)
         except (OSError, RuntimeError, ValueError, KeyError) as error:
             raise EncoderError(f"cannot load the {PACKAGE} weights ({error}); reinstall policybot") from None
-        self.fingerprint = use_fingerprint()
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """(len(texts), 512) float32, L2-normalised."""
@@ -69,7 +68,7 @@ BRANCHES = (2, 3, 5)  # its n-gram orders
 
 def _backend(kind: type, weights: Path, pieces):
     """The package's NumPy backend, its table read from the cache where the cache can be written."""
-    table = _mapped_table(weights)
+    table = _cached_table(weights)
     if table is None:
         return kind(str(weights), pieces)
     # what the package's constructor sets, but for reading the table (the version is pinned, and
@@ -92,10 +91,13 @@ def _backend(kind: type, weights: Path, pieces):
     return backend
 
 
+KEPT_ROWS = 16_384  # rows kept in memory once read (8 MB); drafts in many scripts read the rest each time
+
+
 class RowsOnDisk:
     """The word-piece table, its rows read from the cached file as drafts need them and kept in
-    memory once read (a memory map would make the kernel keep every row's 64 kB neighbourhood
-    resident, most of the table after a few hundred drafts)."""
+    memory once read, up to KEPT_ROWS (a memory map would make the kernel keep every row's 64 kB
+    neighbourhood resident, most of the table after a few hundred drafts)."""
 
     def __init__(self, path: Path) -> None:
         self.shape = (CHUNKS * ROWS, USE_DIM)
@@ -111,12 +113,13 @@ class RowsOnDisk:
                 row = np.frombuffer(os.pread(self._file, USE_DIM, piece * USE_DIM), np.uint8)
                 if len(row) != USE_DIM:
                     raise ValueError(f"the cached table is short at row {piece}")
-                self._rows[piece] = row
+                if len(self._rows) < KEPT_ROWS:
+                    self._rows[piece] = row
             out[k] = row
         return out[where.reshape(-1)]
 
 
-def _mapped_table(weights: Path) -> RowsOnDisk | None:
+def _cached_table(weights: Path) -> RowsOnDisk | None:
     """The word-piece table unpacked once into the cache directory; None when the cache cannot be
     written."""
     path = Path(user_cache_dir("policybot", appauthor=False)) / f"{use_fingerprint()}-table.bin"

@@ -13,7 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
-from policy.e5tokens import PieceTable
+from policy.unigram import PieceTable
 
 METASPACE = "\u2581"
 MAX_TOKENS = 128
@@ -107,21 +107,5 @@ class WeightsFile:
         do, between the start and end tokens; at most `limit` in all."""
         folded = re.sub(" {2,}", " ", text.translate(self.folding))
         chars = ("" if folded.startswith(" ") else METASPACE) + folded.replace(" ", METASPACE)
-        best = [0.0] + [-np.inf] * len(chars)
-        back = [(0, self.unk)] * (len(chars) + 1)
-        unknown = self.unknown_score
-        hits = zip(*self.pieces.hits(chars), strict=True) if chars else iter(())
-        hit = next(hits, None)
-        for start in range(len(chars)):
-            while hit is not None and hit[0] == start:
-                _, end, piece, score = hit
-                if best[start] > -np.inf and piece != self.unk and best[start] + score > best[end]:
-                    best[end], back[end] = best[start] + score, (start, piece)
-                hit = next(hits, None)
-            if best[start] > -np.inf and best[start] + unknown > best[start + 1]:
-                best[start + 1], back[start + 1] = best[start] + unknown, (start, self.unk)
-        ids, at = [], len(chars)
-        while at > 0:
-            at, piece = back[at]
-            ids.append(piece)
-        return [self.bos, *ids[::-1][: limit - 2 if limit else None], self.eos]
+        ids = self.pieces.best_pieces(chars, self.unk, self.unknown_score)
+        return [self.bos, *ids[: limit - 2 if limit else None], self.eos]

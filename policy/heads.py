@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from policy.neighbours import Pool
-from policy.ngrams import lexical_probabilities
+from policy.ngrams import RowsOf8Bits, lexical_probabilities
 
 BANDS = ("possible", "likely", "very likely")
 SHARPNESS = 20.0  # the neighbours' softmax temperature over cosine similarity, in models saved before
@@ -43,7 +43,7 @@ class Heads:
     example_ids: np.ndarray  # (n,) int: row in the pack's example list
     example_signals: np.ndarray  # (n, signals) bool: the labels of those drafts
     meta: dict
-    lexical_w: np.ndarray | None = None  # (BUCKETS, signals) float16
+    lexical_w: RowsOf8Bits | np.ndarray | None = None  # (BUCKETS, signals); float16 in older models
     lexical_b: np.ndarray | None = None
     stack: np.ndarray | None = None  # (signals, 4): weights of the three views' logits and a bias
     example_texts: tuple[str, ...] = ()  # the training drafts themselves, for "like: ..."
@@ -104,7 +104,7 @@ class Heads:
                 pool_graph=np.frombuffer(self.pool.graph, np.uint8),
                 example_ids=self.example_ids,
                 example_signals=self.example_signals,
-                lexical_w=self.lexical_w.astype(np.float16),
+                **_lexical_arrays(self.lexical_w),
                 lexical_b=self.lexical_b,
                 stack=self.stack if self.stack is not None else np.zeros((0, 4), np.float32),
                 meta=np.array(json.dumps({**self.meta, "signals": list(self.signals), "sharpness": self.sharpness})),
@@ -126,12 +126,24 @@ class Heads:
                 data["example_ids"],
                 data["example_signals"].astype(bool),
                 meta,
-                data["lexical_w"],
+                _lexical(data),
                 data["lexical_b"],
                 data["stack"] if "stack" in data.files and len(data["stack"]) else None,
                 _texts(data["example_texts"]) if "example_texts" in data.files else (),
                 meta.pop("sharpness", SHARPNESS),
             )
+
+
+def _lexical_arrays(weights: RowsOf8Bits | np.ndarray) -> dict[str, np.ndarray]:
+    if isinstance(weights, RowsOf8Bits):
+        return {"lexical_q": weights.values, "lexical_scales": weights.scales}
+    return {"lexical_w": weights.astype(np.float16)}
+
+
+def _lexical(data) -> RowsOf8Bits | np.ndarray:
+    if "lexical_q" in data.files:
+        return RowsOf8Bits(data["lexical_q"], data["lexical_scales"])
+    return data["lexical_w"]
 
 
 def _pool(data) -> Pool:

@@ -22,7 +22,7 @@ from policy.engine import Policy
 from policy.heads import Heads, choose_thresholds, fit_stack
 from policy.neighbours import Pool
 from policy.network import FitSettings, fit
-from policy.ngrams import features, fit_lexical
+from policy.ngrams import RowsOf8Bits, features, fit_lexical
 from policy.normalize import Shadow
 from policy.scoring import chunks, sentences
 from policy.use_encoder import joined as joined_views
@@ -113,7 +113,7 @@ def fit_heads(policy: Policy, layers: int = 12, settings: FitSettings | None = N
             "trained_on": len(rows),
             "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         },
-        lexical_w,
+        RowsOf8Bits.of(lexical_w),
         lexical_b,
         example_texts=tuple(policy.examples[i].text for i in rows),
     )

@@ -4,7 +4,7 @@ of its draft's signals it carries."""
 import numpy as np
 
 from policy.network import FitSettings, fit_one
-from policy.ngrams import features, fit_lexical, lexical_probabilities
+from policy.ngrams import RowsOf8Bits, features, fit_lexical, lexical_probabilities
 from policy.training import long_draft_chunks
 
 SETTINGS = FitSettings(hidden=16, epochs=60, patience=60, learning_rate=1e-2)
@@ -58,3 +58,17 @@ def test_sharper_neighbours_trust_the_nearest_draft_more_even_when_all_are_far()
     soft, sharp = (float(nearest_labels(similarity, labels, s)[0, 0]) for s in (20.0, 100.0))
     assert 0 < soft < sharp < 1
     assert np.isfinite(nearest_labels(similarity - 0.9, labels, 1000.0)).all()
+
+
+def test_the_lexical_weights_kept_in_8_bits_give_the_float_probabilities_within_a_step():
+    rng = np.random.default_rng(3)
+    weights = rng.normal(0, 0.5, (64, 3)).astype(np.float32)
+    weights[5] = 0.0  # a bucket no draft used
+    rows, bias = RowsOf8Bits.of(weights), np.zeros(3, np.float32)
+    assert rows.values.dtype == np.int8 and len(rows) == 64
+    assert np.abs(rows.rows(np.arange(64)) - weights).max() <= rows.scales.max() / 2 + 1e-6
+    assert np.array_equal(rows.rows(np.array([5])), np.zeros((1, 3), np.float32))
+    ids = [np.array([1, 2, 3, 70]), np.array([5]), np.arange(64)]
+    exact = lexical_probabilities(weights, bias, ids)
+    assert np.abs(lexical_probabilities(rows, bias, ids) - exact).max() < 0.01
+    assert not np.allclose(exact[0], exact[2])  # the rows differ, so the comparison means something

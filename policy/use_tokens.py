@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import struct
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -53,8 +54,8 @@ def _cached(model: Path, cache: Path) -> tuple[np.ndarray, np.ndarray, np.ndarra
     try:
         with np.load(cache, allow_pickle=False) as stored:
             return stored["blob"], stored["offsets"], stored["scores"], stored["charsmap"].tobytes()
-    except (OSError, ValueError, KeyError):
-        pass
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        pass  # absent or damaged: read the model again and replace it
     blob, offsets, scores, chars_map = _read(model)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)

@@ -60,6 +60,9 @@ def test_the_pieces_are_cached_and_a_damaged_model_is_named(tmp_path):
     first = UsePieces(model, cache)
     assert cache.exists() and not list(cache.parent.glob("*.tmp*"))
     assert UsePieces(model, cache).encode(WORDING[1]) == first.encode(WORDING[1])
+    cache.write_bytes(cache.read_bytes()[:5000])  # a damaged cache is read again from the model
+    assert UsePieces(model, cache).encode(WORDING[1]) == first.encode(WORDING[1])
+    assert UsePieces(model, cache).encode(WORDING[3]) == first.encode(WORDING[3])
     damaged = tmp_path / "sp.model"
     damaged.write_bytes(model.read_bytes()[:1000])
     with pytest.raises(ValueError, match=r"sp\.model is damaged"):

@@ -82,10 +82,10 @@ class RowsOf8Bits:
 def lexical_probabilities(weights: np.ndarray | RowsOf8Bits, bias: np.ndarray, ids: list[np.ndarray]) -> np.ndarray:
     """`weights`: 8-bit rows, or float16 in models saved before."""
     buckets = len(weights)  # a power of two: a model trained with fewer buckets reads the same ids
+    rows = weights.rows if isinstance(weights, RowsOf8Bits) else weights.__getitem__
     out = np.empty((len(ids), len(bias)), np.float32)
     for row, grams in enumerate(ids):
-        picked = weights.rows(grams % buckets) if isinstance(weights, RowsOf8Bits) else weights[grams % buckets]
-        out[row] = picked.astype(np.float32).sum(axis=0) / np.sqrt(len(grams) + 1) + bias
+        out[row] = rows(grams % buckets).astype(np.float32, copy=False).sum(axis=0) / np.sqrt(len(grams) + 1) + bias
     return _sigmoid(out)
 
 

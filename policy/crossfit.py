@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from policy.calibration import PLATEAU, Judged, possible_share, tune_for_verdicts
-from policy.heads import NEIGHBOURS, choose_thresholds, fit_stack, stacked
+from policy.heads import NEIGHBOURS, choose_thresholds, fit_stack, nearest, stacked, weighted_labels
 from policy.network import FitSettings, fit_one, forward
 from policy.ngrams import RowsOf8Bits, fit_lexical, lexical_probabilities
 
@@ -68,10 +68,7 @@ class OutOfFold:
     closeness: np.ndarray  # (rows, NEIGHBOURS): their cosine similarities
 
     def views(self, labels: np.ndarray, sharpness: float) -> list[np.ndarray]:
-        weights = np.exp(sharpness * (self.closeness - self.closeness.max(axis=1, keepdims=True)))
-        weights /= weights.sum(axis=1, keepdims=True)
-        neighbours = np.einsum("nk,nks->ns", weights, labels[self.near].astype(np.float32))
-        return [self.network, self.lexical, neighbours]
+        return [self.network, self.lexical, weighted_labels(self.near, self.closeness, labels, sharpness)]
 
 
 @dataclass(frozen=True)
@@ -103,6 +100,7 @@ def fit_folds(data: Drafts, settings: FitSettings) -> Fitted:
         weights, bias = fit_lexical(grams, y, seed=7 + fold, known=known)
         networks.append(network)
         lexicals.append((weights, bias))
+        rows_of_8_bits = RowsOf8Bits.of(weights)  # as a check reads them
         pool = data.vectors[inside]
         rows_of_pool = np.flatnonzero(inside)
         for out, rows, vectors, grams_of in (
@@ -110,7 +108,7 @@ def fit_folds(data: Drafts, settings: FitSettings) -> Fitted:
             (chunks, np.flatnonzero(~chunk_inside), data.chunk_vectors, data.chunk_grams),
         ):
             out.network[rows] = forward(network, vectors[rows])
-            out.lexical[rows] = lexical_probabilities(RowsOf8Bits.of(weights), bias, [grams_of[r] for r in rows])
+            out.lexical[rows] = lexical_probabilities(rows_of_8_bits, bias, [grams_of[r] for r in rows])
             out.near[rows], out.closeness[rows] = _nearest(vectors[rows], pool, rows_of_pool)
     # one wider network whose logits are the folds' average
     merged = (
@@ -174,8 +172,6 @@ def _nearest(vectors: np.ndarray, pool: np.ndarray, rows_of_pool: np.ndarray) ->
     if len(pool) < NEIGHBOURS:
         return near, closeness
     for start in range(0, len(vectors), BLOCK):
-        similarity = vectors[start : start + BLOCK] @ pool.T
-        best = np.argpartition(-similarity, NEIGHBOURS - 1, axis=1)[:, :NEIGHBOURS]
+        best, closeness[start : start + BLOCK] = nearest(vectors[start : start + BLOCK] @ pool.T)
         near[start : start + BLOCK] = rows_of_pool[best]
-        closeness[start : start + BLOCK] = np.take_along_axis(similarity, best, axis=1)
     return near, closeness

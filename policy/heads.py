@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from policy.neighbours import Pool
+from policy.network import forward
 from policy.ngrams import RowsOf8Bits, lexical_probabilities
 
 BANDS = ("possible", "likely", "very likely")
@@ -60,8 +61,7 @@ class Heads:
         rows; `neighbours` (vectors, labels) replaces the stored training drafts, so that training
         can score drafts against the others only; `similarity` (rows, pool) is `similarity()`
         when the caller has it already."""
-        hidden = np.maximum(vectors @ self.w1 + self.b1, 0.0)
-        views = [_sigmoid(hidden @ self.w2 + self.b2)]
+        views = [forward((self.w1, self.b1, self.w2, self.b2), vectors)]
         if lexical is not None:
             views.append(lexical)
         if neighbours is not None:
@@ -208,11 +208,21 @@ NEIGHBOURS = 10
 
 def nearest_labels(similarity: np.ndarray, labels: np.ndarray, sharpness: float = SHARPNESS) -> np.ndarray:
     """Similarity-weighted average of the labels of each row's nearest pool drafts."""
-    nearest = np.argpartition(-similarity, NEIGHBOURS - 1, axis=1)[:, :NEIGHBOURS]
-    closest = np.take_along_axis(similarity, nearest, axis=1)
-    weights = np.exp(sharpness * (closest - closest.max(axis=1, keepdims=True)))  # the nearest weighs 1
+    near, closeness = nearest(similarity)
+    return weighted_labels(near, closeness, labels, sharpness)
+
+
+def nearest(similarity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's NEIGHBOURS nearest pool drafts (columns) and their similarities."""
+    near = np.argpartition(-similarity, NEIGHBOURS - 1, axis=1)[:, :NEIGHBOURS]
+    return near, np.take_along_axis(similarity, near, axis=1)
+
+
+def weighted_labels(near: np.ndarray, closeness: np.ndarray, labels: np.ndarray, sharpness: float) -> np.ndarray:
+    """The labels of the drafts `near` each row, weighted by a softmax of their `closeness`."""
+    weights = np.exp(sharpness * (closeness - closeness.max(axis=1, keepdims=True)))  # the nearest weighs 1
     weights /= weights.sum(axis=1, keepdims=True)
-    return np.einsum("nk,nks->ns", weights, labels[nearest].astype(np.float32))
+    return np.einsum("nk,nks->ns", weights, labels[near].astype(np.float32))
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

@@ -73,7 +73,7 @@ def fit_one(
 def forward(network: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], x: np.ndarray) -> np.ndarray:
     """The probabilities of a fitted (w1, b1, w2, b2) network."""
     w1, b1, w2, b2 = network
-    return _sigmoid(np.maximum(x @ w1 + b1, 0.0) @ w2 + b2)
+    return _forward({"w1": w1, "b1": b1, "w2": w2, "b2": b2}, x)[1]
 
 
 def _forward(params, x):

@@ -15,6 +15,11 @@ weights, each fitted on six sevenths of the drafts.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,6 +33,8 @@ from policy.ngrams import RowsOf8Bits, fit_lexical, lexical_probabilities
 FOLDS = 7
 BLOCK = 1024  # rows of the similarity matrix at a time
 TUNED_ON_FILE = Path(__file__).parent / "data" / "encoder-tuned-on.npy"  # written by tools/tune_encoder.py
+Network = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # w1, b1, w2, b2
+FoldModels = tuple[Network, tuple[np.ndarray, np.ndarray]]  # a fold's network and n-gram weights, bias
 
 
 def fold_of(text: str) -> int:
@@ -73,31 +80,23 @@ class OutOfFold:
 
 @dataclass(frozen=True)
 class Fitted:
-    network: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    network: Network
     lexical: tuple[np.ndarray, np.ndarray]
     drafts: OutOfFold
     chunks: OutOfFold
 
 
-def fit_folds(data: Drafts, settings: FitSettings) -> Fitted:
-    """The folds' models merged, and every draft's and chunk's out-of-fold views."""
+def fit_folds(data: Drafts, settings: FitSettings, workers: int = 1) -> Fitted:
+    """The folds' models merged, and every draft's and chunk's out-of-fold views. With `workers`
+    above 1 the folds are fitted that many at a time, each in its own process."""
     signals = data.labels.shape[1]
     drafts = _empty(len(data.vectors), signals)
     chunks = _empty(len(data.chunk_vectors), signals)
     networks, lexicals = [], []
     chunk_folds = data.folds[data.owners]
-    for fold in range(FOLDS):
+    folds = [f for f in range(FOLDS) if (data.folds != f).any() and (data.folds == f).any()]
+    for fold, (network, (weights, bias)) in zip(folds, _fitted(data, settings, folds, workers), strict=True):
         inside, chunk_inside = data.folds != fold, chunk_folds != fold
-        if inside.all() or not inside.any():
-            continue
-        x = np.concatenate([data.vectors[inside], data.chunk_vectors[chunk_inside]])
-        y = np.concatenate([data.labels[inside], np.zeros((chunk_inside.sum(), signals), np.float32)])
-        known = np.concatenate([np.ones_like(data.labels[inside]), 1.0 - data.labels[data.owners[chunk_inside]]])
-        mine = replace(settings, seed=settings.seed + 1000 * fold)
-        network = fit_one(x, y, data.vectors[~inside], data.labels[~inside], mine, known)
-        grams = [g for g, i in zip(data.grams, inside, strict=True) if i]
-        grams += [g for g, i in zip(data.chunk_grams, chunk_inside, strict=True) if i]
-        weights, bias = fit_lexical(grams, y, seed=7 + fold, known=known)
         networks.append(network)
         lexicals.append((weights, bias))
         rows_of_8_bits = RowsOf8Bits.of(weights)  # as a check reads them
@@ -119,6 +118,65 @@ def fit_folds(data: Drafts, settings: FitSettings) -> Fitted:
     )
     lexical = (np.mean([w for w, _ in lexicals], axis=0), np.mean([b for _, b in lexicals], axis=0))
     return Fitted(merged, lexical, drafts, chunks)
+
+
+def fit_fold(data: Drafts, settings: FitSettings, fold: int) -> FoldModels:
+    """The network and the n-gram regression fitted on every fold but `fold`. The long drafts'
+    chunks teach only the signals their draft lacks (see `training.fit_heads`)."""
+    signals = data.labels.shape[1]
+    inside, chunk_inside = data.folds != fold, data.folds[data.owners] != fold
+    x = np.concatenate([data.vectors[inside], data.chunk_vectors[chunk_inside]])
+    y = np.concatenate([data.labels[inside], np.zeros((chunk_inside.sum(), signals), np.float32)])
+    known = np.concatenate([np.ones_like(data.labels[inside]), 1.0 - data.labels[data.owners[chunk_inside]]])
+    mine = replace(settings, seed=settings.seed + 1000 * fold)
+    network = fit_one(x, y, data.vectors[~inside], data.labels[~inside], mine, known)
+    grams = [g for g, i in zip(data.grams, inside, strict=True) if i]
+    grams += [g for g, i in zip(data.chunk_grams, chunk_inside, strict=True) if i]
+    return network, fit_lexical(grams, y, seed=7 + fold, known=known)
+
+
+def _fitted(data: Drafts, settings: FitSettings, folds: list[int], workers: int) -> Iterator[FoldModels]:
+    """Each fold's models, in the order of `folds`."""
+    if workers <= 1 or len(folds) <= 1:
+        yield from (fit_fold(data, settings, fold) for fold in folds)
+        return
+    # spawned, not forked: a fork would copy the parent's BLAS threads; each worker gets one, so
+    # that the workers do not fight over the cores, and gets the drafts once
+    context = multiprocessing.get_context("spawn")
+    workers = min(workers, len(folds))
+    with ProcessPoolExecutor(workers, context, _receive, (data, settings)) as pool:
+        with _one_thread_each():  # the workers start at the first submits
+            futures = [pool.submit(_fit_received, fold) for fold in folds]
+        yield from (future.result() for future in futures)
+
+
+_received: tuple[Drafts, FitSettings] | None = None  # a worker's copy of the drafts
+
+
+def _receive(data: Drafts, settings: FitSettings) -> None:
+    global _received
+    _received = (data, settings)
+
+
+def _fit_received(fold: int) -> FoldModels:
+    assert _received is not None
+    return fit_fold(*_received, fold)
+
+
+@contextmanager
+def _one_thread_each() -> Iterator[None]:
+    """Child processes started inside get one BLAS/OpenMP thread; the parent keeps its own."""
+    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    before = {name: os.environ.get(name) for name in names}
+    os.environ.update(dict.fromkeys(names, "1"))
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ a few examples embeds only those.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,10 +47,13 @@ class TrainReport:
     sharpness: float  # the neighbours', chosen on the calibration drafts
 
 
-def train(pack: str | Path | None, layers: int = 12, settings: FitSettings | None = None) -> TrainReport:
+def train(
+    pack: str | Path | None, layers: int = 12, settings: FitSettings | None = None, workers: int | None = None
+) -> TrainReport:
+    """`workers`: folds fitted at a time, each in its own process; by default the cores available."""
     started = time.perf_counter()
     policy = Policy.load(pack, need_model=False)
-    heads, embedded = fit_heads(policy, layers, settings)
+    heads, embedded = fit_heads(policy, layers, settings, workers or available_cores())
     heads.save(policy._built.model_paths[0])
     policy.retriever().save()  # the sections' and FAQ embeddings, so the first question is fast
     return TrainReport(
@@ -63,7 +67,9 @@ def train(pack: str | Path | None, layers: int = 12, settings: FitSettings | Non
     )
 
 
-def fit_heads(policy: Policy, layers: int = 12, settings: FitSettings | None = None) -> tuple[Heads, int]:
+def fit_heads(
+    policy: Policy, layers: int = 12, settings: FitSettings | None = None, workers: int = 1
+) -> tuple[Heads, int]:
     """The heads fitted on the pack's training drafts, and how many texts were newly embedded.
 
     A draft the scorer cuts into chunks (see `scoring`) is also learned chunk by chunk, since that
@@ -89,7 +95,7 @@ def fit_heads(policy: Policy, layers: int = 12, settings: FitSettings | None = N
         embedded_all[len(texts) :],
         [features(t) for t in chunk_texts],
     )
-    fitted = fit_folds(data, settings or FitSettings())
+    fitted = fit_folds(data, settings or FitSettings(), workers)
     lexical_w, lexical_b = fitted.lexical
     heads = Heads(
         signals,
@@ -132,6 +138,13 @@ def fit_heads(policy: Policy, layers: int = 12, settings: FitSettings | None = N
     heads.meta["calibration_right"] = {str(sharpness): result.right for sharpness, result in results.items()}
     heads.meta["calibrated_on"] = int(chosen_on.sum())
     return heads, embedded
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may use, as a container limits them
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def long_draft_chunks(texts: list[str]) -> tuple[np.ndarray, list[str]]:

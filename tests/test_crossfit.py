@@ -55,6 +55,16 @@ def test_the_merged_network_holds_one_network_per_fold():
     assert ((fitted.drafts.lexical > 0) & (fitted.drafts.lexical < 1)).all()
 
 
+def test_folds_fitted_in_two_processes_match_folds_fitted_in_one():
+    data = synthetic()
+    alone, shared = fit_folds(data, SETTINGS), fit_folds(data, SETTINGS, workers=2)
+    for mine, theirs in zip(alone.network, shared.network, strict=True):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(alone.lexical[0], shared.lexical[0], atol=1e-6)
+    np.testing.assert_allclose(alone.drafts.network, shared.drafts.network, atol=1e-5)
+    assert (alone.drafts.near == shared.drafts.near).all()
+
+
 def test_drafts_the_encoder_was_tuned_on_do_not_calibrate(tmp_path):
     texts = ["Vote for Sam on Tuesday", "Our dog learned to fetch", "The depot closes in June, keep it quiet"]
     tuned_on = tmp_path / "tuned-on.npy"

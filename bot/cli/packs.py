@@ -58,10 +58,15 @@ def test_pack(directory, as_json) -> None:
 @policy.command()
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--layers", default=12, show_default=True, type=click.IntRange(1, 12), help="Encoder layers to use.")
-def train(directory, layers) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Folds fitted at a time, each in its own process (default: the cores available, at most 7).",
+)
+def train(directory, layers, workers) -> None:
     """Fit the signal heads on the pack's examples and write DIR/model/heads.npz."""
     try:
-        result = train_pack(directory, layers=layers)
+        result = train_pack(directory, layers=layers, workers=workers)
     except (PackError, ModelError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(

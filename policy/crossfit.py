@@ -196,14 +196,7 @@ def calibrate(
     are their rows among the drafts chosen on)."""
     views = fitted.drafts.views(data.labels, sharpness)
     stack = fit_stack([v[chosen_on] for v in views], data.labels[chosen_on])
-    probabilities = stacked(stack, views)
-    if len(data.owners):
-        scored = stacked(stack, fitted.chunks.views(data.labels, sharpness))
-        best = np.zeros_like(probabilities)
-        np.maximum.at(best, data.owners, scored)
-        chunked = np.unique(data.owners)
-        probabilities[chunked] = best[chunked]
-    probabilities = probabilities[chosen_on]
+    probabilities = out_of_fold(fitted, data, stack, sharpness)[chosen_on]
     drafts = replace(drafts, probabilities=probabilities[judged])
     # PLATEAU was set for one fold's drafts; the count's noise grows as the root of their number
     plateau = round(PLATEAU * np.sqrt(FOLDS * len(probabilities) / len(data.vectors)))
@@ -211,6 +204,19 @@ def calibrate(
     share = possible_share(drafts, thresholds)
     thresholds[:, 0] = thresholds[:, 1] * share
     return Calibrated(drafts.rates(thresholds)[0], stack, thresholds, share)
+
+
+def out_of_fold(fitted: Fitted, data: Drafts, stack: np.ndarray, sharpness: float) -> np.ndarray:
+    """Every training draft's out-of-fold probabilities with this blend, as a check computes
+    them: a long draft's are its best chunk's."""
+    probabilities = stacked(stack, fitted.drafts.views(data.labels, sharpness))
+    if len(data.owners):
+        scored = stacked(stack, fitted.chunks.views(data.labels, sharpness))
+        best = np.zeros_like(probabilities)
+        np.maximum.at(best, data.owners, scored)
+        chunked = np.unique(data.owners)
+        probabilities[chunked] = best[chunked]
+    return probabilities
 
 
 def _empty(rows: int, signals: int) -> OutOfFold:

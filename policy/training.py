@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from policy.calibration import Judged
-from policy.crossfit import Drafts, calibrate, calibrating, fit_folds, fold_of
+from policy.crossfit import Drafts, calibrate, calibrating, fit_folds, fold_of, out_of_fold
+from policy.doubts import Doubt, doubtful_labels
 from policy.encoder import EncoderSpec
 from policy.encoders import shared_encoder
 from policy.engine import Policy
@@ -45,6 +46,7 @@ class TrainReport:
     embedded: int
     seconds: float
     sharpness: float  # the neighbours', chosen on the calibration drafts
+    doubts: list[Doubt]  # training labels the out-of-fold heads contradict, most doubted first
 
 
 def train(
@@ -53,7 +55,7 @@ def train(
     """`workers`: folds fitted at a time, each in its own process; by default the cores available."""
     started = time.perf_counter()
     policy = Policy.load(pack, need_model=False)
-    heads, embedded = fit_heads(policy, layers, settings, workers or available_cores())
+    heads, embedded, doubts = fit_heads(policy, layers, settings, workers or available_cores())
     heads.save(policy._built.model_paths[0])
     policy.retriever().save()  # the sections' and FAQ embeddings, so the first question is fast
     return TrainReport(
@@ -64,13 +66,15 @@ def train(
         embedded,
         time.perf_counter() - started,
         heads.sharpness,
+        doubts,
     )
 
 
 def fit_heads(
     policy: Policy, layers: int = 12, settings: FitSettings | None = None, workers: int = 1
-) -> tuple[Heads, int]:
-    """The heads fitted on the pack's training drafts, and how many texts were newly embedded.
+) -> tuple[Heads, int, list[Doubt]]:
+    """The heads fitted on the pack's training drafts, how many texts were newly embedded, and
+    the labels the out-of-fold heads doubt.
 
     A draft the scorer cuts into chunks (see `scoring`) is also learned chunk by chunk, since that
     is how it is read when checked: each chunk lacks the signals its draft lacks, and where the
@@ -137,7 +141,9 @@ def fit_heads(
     heads.meta["possible_share"] = chosen.share
     heads.meta["calibration_right"] = {str(sharpness): result.right for sharpness, result in results.items()}
     heads.meta["calibrated_on"] = int(chosen_on.sum())
-    return heads, embedded
+    scores = out_of_fold(fitted, data, heads.stack, heads.sharpness)
+    doubts = doubtful_labels([(e.path, e.line) for e in examples], signals, labels, scores)
+    return heads, embedded, doubts
 
 
 def available_cores() -> int:

@@ -81,8 +81,16 @@ def test_cli_validate_train_and_test_on_a_pack(tmp_path):
 
     stale = run("policy", "validate", str(directory))
     assert stale.returncode == 1 and b"policybot policy train" in stale.stderr
-    trained = run("policy", "train", str(directory), "--layers", "6")
+    nowhere = run("policy", "train", str(directory), "--doubts", str(tmp_path / "missing" / "doubts.jsonl"))
+    assert nowhere.returncode == 1 and b"cannot write --doubts" in nowhere.stderr
+    assert b"no such directory" in nowhere.stderr and not (directory / "model" / "heads.npz").exists()
+    trained = run("policy", "train", str(directory), "--layers", "6", "--doubts", str(tmp_path / "doubts.jsonl"))
     assert trained.returncode == 0 and b"trained 2 signal heads" in trained.stdout
+    doubts = [json.loads(line) for line in (tmp_path / "doubts.jsonl").read_text().splitlines()]
+    assert f"{len(doubts)} labels doubted by the heads: wrote".encode() in trained.stdout
+    for doubt in doubts:  # each names a training draft, and its score contradicts its label
+        assert doubt["file"] == "drafts.jsonl" and 1 <= doubt["line"] <= 64 and doubt["signal"] in ("partisan", "leak")
+        assert doubt["out_of_fold"] < 0.05 if doubt["labelled"] else doubt["out_of_fold"] > 0.95
     assert re.search(rb"neighbours' sharpness (20|40|70|100) \(chosen on the calibration drafts\)", trained.stdout)
     assert b"model: current" in run("policy", "validate", str(directory)).stdout
     scores = json.loads(run("policy", "test", str(directory), "--json").stdout)

@@ -63,8 +63,15 @@ def test_pack(directory, as_json) -> None:
     type=click.IntRange(1, 64),
     help="Folds fitted at a time, each in its own process (default: the cores available, at most 7).",
 )
-def train(directory, layers, workers) -> None:
+@click.option(
+    "--doubts",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the training labels the heads doubt (JSON lines: file, line, signal), most doubted first.",
+)
+def train(directory, layers, workers, doubts) -> None:
     """Fit the signal heads on the pack's examples and write DIR/model/heads.npz."""
+    if doubts and not doubts.resolve().parent.is_dir():  # say so now, not after the training
+        raise click.ClickException(f"cannot write --doubts {doubts}: no such directory {doubts.parent}")
     try:
         result = train_pack(directory, layers=layers, workers=workers)
     except (PackError, ModelError) as error:
@@ -74,3 +81,11 @@ def train(directory, layers, workers) -> None:
         f"in {result.seconds:.1f} s; {result.held_out} drafts held out; neighbours' sharpness "
         f"{result.sharpness:g} (chosen on the calibration drafts)\nwrote {result.path}"
     )
+    if doubts:
+        try:
+            doubts.write_text("".join(json.dumps(d.to_dict()) + "\n" for d in result.doubts), encoding="utf-8")
+        except OSError as error:
+            raise click.ClickException(f"cannot write --doubts {doubts}: {error.strerror}") from None
+        click.echo(f"{len(result.doubts)} labels doubted by the heads: wrote {doubts}")
+    else:
+        click.echo(f"{len(result.doubts)} labels doubted by the heads (list them with --doubts FILE)")

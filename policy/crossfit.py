@@ -63,6 +63,7 @@ class Drafts:
     owners: np.ndarray  # (chunks,): the draft of each chunk
     chunk_vectors: np.ndarray
     chunk_grams: list[np.ndarray]
+    read_whole: np.ndarray | None = None  # (drafts,) a check reads it whole, not by its chunks
 
 
 @dataclass
@@ -208,13 +209,15 @@ def calibrate(
 
 def out_of_fold(fitted: Fitted, data: Drafts, stack: np.ndarray, sharpness: float) -> np.ndarray:
     """Every training draft's out-of-fold probabilities with this blend, as a check computes
-    them: a long draft's are its best chunk's."""
+    them: a draft too long for the encoder's window gets its best chunk's."""
     probabilities = stacked(stack, fitted.drafts.views(data.labels, sharpness))
     if len(data.owners):
         scored = stacked(stack, fitted.chunks.views(data.labels, sharpness))
         best = np.zeros_like(probabilities)
         np.maximum.at(best, data.owners, scored)
         chunked = np.unique(data.owners)
+        if data.read_whole is not None:
+            chunked = chunked[~data.read_whole[chunked]]
         probabilities[chunked] = best[chunked]
     return probabilities
 

@@ -27,7 +27,7 @@ from policy.neighbours import Pool
 from policy.network import FitSettings
 from policy.ngrams import RowsOf8Bits, features
 from policy.normalize import Shadow
-from policy.scoring import chunks, sentences
+from policy.scoring import chunks, fits_window, sentences
 from policy.use_encoder import joined as joined_views
 from policy.use_encoder import shared_use_encoder, use_fingerprint
 
@@ -76,9 +76,9 @@ def fit_heads(
     """The heads fitted on the pack's training drafts, how many texts were newly embedded, and
     the labels the out-of-fold heads doubt.
 
-    A draft the scorer cuts into chunks (see `scoring`) is also learned chunk by chunk, since that
-    is how it is read when checked: each chunk lacks the signals its draft lacks, and where the
-    draft has a signal, which chunk carries it is unknown, so that label does not count. The
+    A draft over 300 characters is also learned chunk by chunk, as a check reads it when it does
+    not fit the encoder's window (see `scoring`): each chunk lacks the signals its draft lacks, and
+    where the draft has a signal, which chunk carries it is unknown, so that label does not count. The
     blend and the thresholds are chosen on every training draft's out-of-fold scores, taken as a
     check takes them (a signal's best chunk); see `crossfit`."""
     signals = tuple(s.id for s in policy.signals)
@@ -87,6 +87,7 @@ def fit_heads(
     texts = [Shadow.of(e.text).text for e in examples]
     owners, chunk_texts = long_draft_chunks(texts)
     spec = EncoderSpec(layers=layers)
+    read_whole = np.array([fits_window(shared_encoder(spec), t) for t in texts], dtype=bool)
     model_path = policy._built.model_paths[0]
     embedded_all, embedded = _embed_cached(texts + chunk_texts, spec, model_path.parent / CACHE_FILE)
     labels = np.array([[s in e.signals for s in signals] for e in examples], dtype=np.float32)
@@ -98,6 +99,7 @@ def fit_heads(
         owners,
         embedded_all[len(texts) :],
         [features(t) for t in chunk_texts],
+        read_whole,
     )
     fitted = fit_folds(data, settings or FitSettings(), workers)
     lexical_w, lexical_b = fitted.lexical
@@ -117,6 +119,7 @@ def fit_heads(
             "encoder_fingerprint": spec.fingerprint(),
             "second_encoder": use_fingerprint(),
             "trained_on": len(rows),
+            "reads_whole": True,  # drafts that fit the encoder's window are calibrated whole
             "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         },
         RowsOf8Bits.of(lexical_w),
@@ -154,7 +157,7 @@ def available_cores() -> int:
 
 
 def long_draft_chunks(texts: list[str]) -> tuple[np.ndarray, list[str]]:
-    """The chunks of each draft the scorer cuts into several, and the index of the draft of each."""
+    """The chunks of each draft over 300 characters, and the index of the draft of each."""
     owners: list[int] = []
     pieces: list[str] = []
     for index, text in enumerate(texts):

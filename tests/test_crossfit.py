@@ -7,7 +7,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from policy.crossfit import FOLDS, Drafts, calibrating, digest, fit_folds
+from policy.crossfit import FOLDS, Drafts, calibrating, digest, fit_folds, out_of_fold
+from policy.heads import stacked
 from policy.network import FitSettings
 from policy.ngrams import BUCKETS
 
@@ -71,3 +72,19 @@ def test_drafts_the_encoder_was_tuned_on_do_not_calibrate(tmp_path):
     np.save(tuned_on, np.array([digest(texts[1])], np.uint64))
     assert calibrating(texts, tuned_on).tolist() == [True, False, True]
     assert calibrating(texts, tmp_path / "absent.npy").all()  # no list: every draft calibrates
+
+
+def test_a_draft_read_whole_is_calibrated_on_its_own_score_and_a_longer_one_on_its_best_chunk():
+    data = synthetic()
+    fitted = fit_folds(data, SETTINGS)
+    stack = np.ones((2, 4), np.float32)  # per signal: a weight for each of three views and a bias
+    whole = stacked(stack, fitted.drafts.views(data.labels, 40.0))
+    chunk = stacked(stack, fitted.chunks.views(data.labels, 40.0))
+    read_whole = np.zeros(len(data.vectors), bool)
+    read_whole[0] = True  # draft 0 fits the encoder's window; draft 5 does not
+    scores = out_of_fold(fitted, replace(data, read_whole=read_whole), stack, 40.0)
+    np.testing.assert_allclose(scores[0], whole[0])
+    np.testing.assert_allclose(scores[5], chunk[2:5].max(axis=0))
+    np.testing.assert_allclose(scores[1], whole[1])  # never cut
+    before = out_of_fold(fitted, data, stack, 40.0)  # heads from before: every cut draft by its chunks
+    np.testing.assert_allclose(before[0], chunk[0:2].max(axis=0))

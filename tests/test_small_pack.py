@@ -139,3 +139,16 @@ def test_the_heads_read_both_encoders_and_a_model_from_another_second_encoder_is
     assert "another version of the second encoder" in problem and "policybot policy train" in problem
     with pytest.raises(ModelError, match="second encoder"):
         Policy.load(copy)
+
+
+def test_a_draft_that_fits_the_encoders_window_is_read_whole_and_a_longer_one_in_chunks(trained):
+    scorer = Policy.load(trained).scorer()
+    medium = "We walked along the river this morning and stopped for coffee at the little kiosk. " * 5
+    long = "Then we walked further along the river and talked about the garden and the books. " * 25
+    assert 300 < len(medium) < 500 and len(long) > 2000
+    assert scorer.heads.meta["reads_whole"] is True
+    read_medium, read_long = scorer.score_many([medium, long])
+    assert len(read_medium) == 1 and len(read_medium[0].pieces) == 5  # one pass, every sentence
+    assert len(read_long) > 5
+    scorer.heads.meta.pop("reads_whole")  # heads trained before: calibrated on 300-character chunks
+    assert len(scorer.score_many([medium])[0]) == 2

@@ -27,6 +27,7 @@ from policy.table import Presence
 from policy.use_encoder import UseEncoder, joined
 
 CHUNK_CHARS = 300
+WHOLE_CHARS = 1_000  # longer than this, a draft is read in chunks without counting its tokens
 _SENTENCE_END = re2.compile(r"[.!?…。]+[\"')\]]*\s+|\n+")
 _LETTER_RUN = re2.compile(r"[^\W\d_]+")
 MAX_WORD = 30
@@ -76,7 +77,11 @@ def reading_plan(text: str, fits_window: bool) -> list[list[Piece]]:
 
 
 def fits_window(encoder: Encoder, text: str) -> bool:
-    return encoder.tokens(text) <= MAX_TOKENS
+    """Whether a check reads `text` whole. Up to CHUNK_CHARS it is one chunk either way; no draft
+    of the default pack over 600 characters fits, so a longer one is not tokenized to find out."""
+    if len(text) <= CHUNK_CHARS:
+        return True
+    return len(text) <= WHOLE_CHARS and encoder.tokens(text) <= MAX_TOKENS
 
 
 def first_chunk(text: str) -> str:

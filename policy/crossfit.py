@@ -197,7 +197,7 @@ def calibrate(
     are their rows among the drafts chosen on)."""
     views = fitted.drafts.views(data.labels, sharpness)
     stack = fit_stack([v[chosen_on] for v in views], data.labels[chosen_on])
-    probabilities = out_of_fold(fitted, data, stack, sharpness)[chosen_on]
+    probabilities = out_of_fold(fitted, data, stack, sharpness, views)[chosen_on]
     drafts = replace(drafts, probabilities=probabilities[judged])
     # PLATEAU was set for one fold's drafts; the count's noise grows as the root of their number
     plateau = round(PLATEAU * np.sqrt(FOLDS * len(probabilities) / len(data.vectors)))
@@ -207,10 +207,13 @@ def calibrate(
     return Calibrated(drafts.rates(thresholds)[0], stack, thresholds, share)
 
 
-def out_of_fold(fitted: Fitted, data: Drafts, stack: np.ndarray, sharpness: float) -> np.ndarray:
+def out_of_fold(
+    fitted: Fitted, data: Drafts, stack: np.ndarray, sharpness: float, views: list[np.ndarray] | None = None
+) -> np.ndarray:
     """Every training draft's out-of-fold probabilities with this blend, as a check computes
-    them: a draft too long for the encoder's window gets its best chunk's."""
-    probabilities = stacked(stack, fitted.drafts.views(data.labels, sharpness))
+    them: a draft too long for the encoder's window gets its best chunk's. `views`: the drafts'
+    views at this sharpness, when the caller has them already."""
+    probabilities = stacked(stack, views if views is not None else fitted.drafts.views(data.labels, sharpness))
     if len(data.owners):
         scored = stacked(stack, fitted.chunks.views(data.labels, sharpness))
         best = np.zeros_like(probabilities)

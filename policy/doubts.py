@@ -43,11 +43,10 @@ def doubtful_labels(
     signals: tuple[str, ...],
     labels: np.ndarray,
     probabilities: np.ndarray,
-    below: float | None = None,
+    below: float = DOUBT_BELOW,
 ) -> list[Doubt]:
     """`places`: each training draft's file and line; `labels` and `probabilities` are
     (drafts, signals). The doubts, most doubted first."""
-    below = DOUBT_BELOW if below is None else below
     labelled = labels > 0.5
     doubted = (labelled & (probabilities < below)) | (~labelled & (probabilities > 1.0 - below))
     found = [

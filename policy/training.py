@@ -87,7 +87,8 @@ def fit_heads(
     texts = [Shadow.of(e.text).text for e in examples]
     owners, chunk_texts = long_draft_chunks(texts)
     spec = EncoderSpec(layers=layers)
-    read_whole = np.array([fits_window(shared_encoder(spec), t) for t in texts], dtype=bool)
+    encoder = shared_encoder(spec)
+    read_whole = np.array([fits_window(encoder, t) for t in texts], dtype=bool)
     model_path = policy._built.model_paths[0]
     embedded_all, embedded = _embed_cached(texts + chunk_texts, spec, model_path.parent / CACHE_FILE)
     labels = np.array([[s in e.signals for s in signals] for e in examples], dtype=np.float32)

@@ -201,6 +201,8 @@ def _secret_shaped(value: str) -> bool:
     value = value.strip(".!?)(:")
     if value.lower() in _VALUE_STOP or len(value) < 3 or _NOT_SECRETS.match(value.lower()):
         return False
+    if _WEB_ADDRESS.match(value.lower()):
+        return False  # "the full Code on GOV.UK"
     has_digit = any(c.isdigit() for c in value)
     has_symbol = any(not c.isalnum() for c in value) and not _HYPHENATED_WORD.match(value)
     return has_digit or (has_symbol and len(value) >= 6)

@@ -4,6 +4,7 @@ payment cards (`python-stdnum` checksums). Patterns are RE2: linear time on any 
 from __future__ import annotations
 
 import bisect
+import datetime
 import functools
 from collections.abc import Iterator
 
@@ -20,7 +21,16 @@ from stdnum.us import ssn
 from policy.detectorbase import DetectorSettings, Span, near_words
 from policy.normalize import Shadow
 
-TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
+# An organisation's line, not a person's: free, premium and universal-access numbers (0800 in
+# France and Britain, 900 in Spain, 1-800 in North America). Not shared-cost ones: Mexico's
+# metadata puts Colombia's mobiles (300...) there.
+SERVICE_LINES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.TOLL_FREE,
+        phonenumbers.PhoneNumberType.PREMIUM_RATE,
+        phonenumbers.PhoneNumberType.UAN,
+    }
+)
 
 
 def _digits(piece: str) -> str:
@@ -46,12 +56,14 @@ def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
             digits = _digits(match.raw_string)
             if digits in settings.allowed_numbers or len(digits) < 7:
                 continue
-            national = str(match.number.national_number)
-            if match.number.country_code == 1 and national[:3] in TOLL_FREE:
-                continue  # an organisation's line, not a person's
+            if _service_line(match.raw_string, settings.regions):
+                continue
+            labelled = near_words(text, match.start, match.end, settings)
+            if not labelled and (_glued_to_code(text, match.start) or _years_or_date(match.raw_string)):
+                continue  # "CV-2024-0918", "order #4471-2290", "loi n° 2021-1109", "2019-2023", "05.12.2026"
             if near_words(text, match.start, match.start, settings, before=_PHONE_INTRO_BEFORE, after=0, public=True):
                 continue  # "our public help line", "línea de atención"
-            if not _phone_shaped(match.raw_string) and not near_words(text, match.start, match.end, settings):
+            if not _phone_shaped(match.raw_string) and not labelled:
                 continue  # a bare run of digits or a ZIP+4 is a phone number only when labelled as one
             bisect.insort(found, span)
     if len(found) >= MAX_PHONE_MATCHES:
@@ -95,7 +107,54 @@ def _every_copy(text: str, found: list[Span]) -> list[Span]:
     return kept
 
 
+def _service_line(raw: str, regions: tuple[str, ...]) -> bool:
+    """Written as a free or premium line of a region where it is valid, and as no
+    other kind of number in another ("0 800 06 66 66" in France, which the US region's matcher
+    also finds but cannot place; not "300 555 4821", which Britain would write 0300...)."""
+    kinds = set()
+    digits = _digits(raw)
+    for region in regions:
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            continue
+        written = {
+            _digits(phonenumbers.format_number(number, style))
+            for style in (phonenumbers.PhoneNumberFormat.NATIONAL, phonenumbers.PhoneNumberFormat.E164)
+        }
+        if digits in written and phonenumbers.is_valid_number(number):
+            kinds.add(phonenumbers.number_type(number))
+    return bool(kinds) and kinds <= SERVICE_LINES
+
+
 _ZIP4 = re2.compile(r"^\d{5}-\d{4}$")
+_CODE_BEFORE = re2.compile(r"(?i)(?:[a-z]|[a-z]-|#|#\s|\bn[o°º]\.?\s?|\bnum\.?\s?)$")
+_DIGIT_GROUPS = re2.compile(r"\d+")
+
+
+def _glued_to_code(text: str, start: int) -> bool:
+    """Digits that continue letters ("CV-2024-0918", "L1225-35") or follow a number sign
+    ("#4471-2290", "n° 2021-1109") are a reference, an order or a law, not a phone number."""
+    return _CODE_BEFORE.search(text[max(0, start - 6) : start]) is not None
+
+
+def _years_or_date(raw: str) -> bool:
+    """Two years ("2019-2023", "2012–2020") or a calendar date ("05.12.2026", "2026-12-05")."""
+    groups = _DIGIT_GROUPS.findall(raw)
+    if len(groups) == 2 and all(len(g) == 4 and 1900 <= int(g) <= 2099 for g in groups):
+        return int(groups[0]) < int(groups[1])
+    if len(groups) != 3 or 4 not in (len(groups[0]), len(groups[2])):
+        return False
+    year, *rest = groups if len(groups[0]) == 4 else groups[::-1]
+    if not 1900 <= int(year) <= 2099:
+        return False
+    for month, day in (rest, rest[::-1]) if len(groups[0]) != 4 else (rest,):
+        try:
+            datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+        return True
+    return False
 
 
 def _phone_shaped(raw: str) -> bool:
@@ -106,6 +165,7 @@ def _phone_shaped(raw: str) -> bool:
 
 _NUMBER_RUN = re2.compile(r"(?:^|[^\w])(\d[\d .,\-]{5,22}[\dk])(?:$|[^\w])")
 _SSN_SHAPE = re2.compile(r"^\d{3}[-., ]\d{2}[-., ]\d{4}$")  # commas: "five one two, four eight, ..."
+_RUT_SHAPE = re2.compile(r"^\d{1,2}\.?\d{3}\.?\d{3}-[\dk]$")  # 12.345.678-5: the check digit after the dash
 _DNI_WORD = re2.compile(r"\b(?:dni|nie|nif|documento|cedula|d\.n\.i)\b")
 _NINO = re2.compile(r"(?i)(?:^|[^\w])([a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d])(?:$|[^\w])")
 _NINO_BAD_PREFIX = frozenset({"bg", "gb", "nk", "kn", "tn", "nt", "zz"})
@@ -124,7 +184,7 @@ def _is_national_number(piece: str, digits: str, labelled: bool, before: str) ->
         return True
     if len(digits) in (7, 8) and labelled and _DNI_WORD.search(before):
         return True
-    return len(digits) in (8, 9) and "-" in piece and rut.is_valid(piece)
+    return len(digits) in (8, 9) and _RUT_SHAPE.match(piece) is not None and rut.is_valid(piece)
 
 
 def national_id(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:

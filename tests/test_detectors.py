@@ -99,6 +99,10 @@ def detect(policy, text: str) -> dict[str, list[str]]:
         ("the bike room's current code is 3390#", "credential", "current code is 3390#"),
         ("shared inbox for the fair: ops.fair@gmail.com / Harbor2291", "credential", "ops.fair@gmail.com / Harbor2291"),
         ("entrez avec m.girard / Automne2024 en attendant", "credential", "m.girard / Automne2024"),
+        ("llámame al 2025-2026 esta tarde", "phone", "2025-2026"),  # labelled: a number, not two years
+        ("text me at 555-2026 tonight", "phone", "555-2026"),
+        ("Jean : 06 98 76 54 32", "phone", "06 98 76 54 32"),
+        ("my cell is 919.555.0127", "phone", "919.555.0127"),
     ],
 )
 def test_detector_finds_with_span(policy, text, detector, hit):
@@ -113,6 +117,17 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("ZIP 20500-0003", "phone"),
         ("Order #123456789 shipped", "phone"),
         ("the score was 21-14 in 2024", "phone"),
+        ("our posts from 2012–2020 went to the archives", "phone"),
+        ("le schéma régional 2026-2030 est publié", "phone"),
+        ("les années 2010-2020", "national_id"),
+        ("réunion le 05.12.2026 à 14h", "phone"),
+        ("filed on 2026-12-05", "phone"),
+        ("la loi n° 2021-1109 du 24 août 2021", "phone"),
+        ("ticket #4821-3397 is still open", "phone"),
+        ("the order in CV-2024-0918 was signed", "phone"),
+        ("Canicule Info Service : 0 800 06 66 66", "phone"),
+        ("ayudas al alquiler: 900 123 456", "phone"),
+        ("read the full Code on GOV.UK first", "credential"),
         ("ssn 219-09-9999 is the famous wallet-card number", "national_id"),
         ("tracking 1Z999AA10123456784", "payment_card"),
         ("email permits@city.gov for forms", "email"),

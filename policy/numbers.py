@@ -59,8 +59,10 @@ def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
             if _service_line(match.raw_string, settings.regions):
                 continue
             labelled = near_words(text, match.start, match.end, settings)
-            if not labelled and (_glued_to_code(text, match.start) or _years_or_date(match.raw_string)):
-                continue  # "CV-2024-0918", "order #4471-2290", "loi n° 2021-1109", "2019-2023", "05.12.2026"
+            if not labelled and (_glued_to_code(text, match.start) or _not_a_phone_shape(match.raw_string)):
+                continue  # "CV-2024-0918", "#4471-2290", "n° 2021-1109", "2019-2023", "05.12.2026", "2635.702"
+            if not labelled and _amount(text, match.start, match.end):
+                continue  # "1 250 000 euros", "$ 12 345 678"
             if near_words(text, match.start, match.start, settings, before=_PHONE_INTRO_BEFORE, after=0, public=True):
                 continue  # "our public help line", "línea de atención"
             if not _phone_shaped(match.raw_string) and not labelled:
@@ -138,8 +140,24 @@ def _glued_to_code(text: str, start: int) -> bool:
     return _CODE_BEFORE.search(text[max(0, start - 6) : start]) is not None
 
 
-def _years_or_date(raw: str) -> bool:
-    """Two years ("2019-2023", "2012–2020") or a calendar date ("05.12.2026", "2026-12-05")."""
+# A decimal or a section ("2635.702"), a size ("1920x1080"), a number of a year ("Ley 203/2021")
+# or thousands with commas ("1,234,567"): no country writes a phone number so.
+_NUMBER_SHAPES = re2.compile(r"^(?:\d+[.,]\d+|\d+ ?x ?\d+|\d+/(?:19|20)\d\d|\d{1,3}(?:,\d{3})+)$")
+_CURRENCY_BEFORE = re2.compile(r"[$€£]\s?$")
+_CURRENCY_AFTER = re2.compile(
+    r"(?i)^\s?(?:[$€£]|k€|m€|(?:eur|euros?|dollars?|pesos?|usd|mxn|cad|gbp|millions?|millones|mil)\b)"
+)
+
+
+def _amount(text: str, start: int, end: int) -> bool:
+    return bool(_CURRENCY_BEFORE.search(text[max(0, start - 2) : start]) or _CURRENCY_AFTER.match(text[end : end + 10]))
+
+
+def _not_a_phone_shape(raw: str) -> bool:
+    """Two years ("2019-2023", "2012–2020"), a calendar date ("05.12.2026", "2026-12-05") or one
+    of `_NUMBER_SHAPES`."""
+    if _NUMBER_SHAPES.match(raw):
+        return True
     groups = _DIGIT_GROUPS.findall(raw)
     if len(groups) == 2 and all(len(g) == 4 and 1900 <= int(g) <= 2099 for g in groups):
         return int(groups[0]) < int(groups[1])

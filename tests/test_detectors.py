@@ -103,6 +103,8 @@ def detect(policy, text: str) -> dict[str, list[str]]:
         ("text me at 555-2026 tonight", "phone", "555-2026"),
         ("Jean : 06 98 76 54 32", "phone", "06 98 76 54 32"),
         ("my cell is 919.555.0127", "phone", "919.555.0127"),
+        ("text me 555.0199 tonight", "phone", "555.0199"),
+        ("inmate 48213 was moved", "case_number", "inmate 48213"),
     ],
 )
 def test_detector_finds_with_span(policy, text, detector, hit):
@@ -128,6 +130,13 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("Canicule Info Service : 0 800 06 66 66", "phone"),
         ("ayudas al alquiler: 900 123 456", "phone"),
         ("read the full Code on GOV.UK first", "credential"),
+        ("the rule is at 5 CFR 2635.702", "phone"),
+        ("trailhead at 45.5231, -122.6765", "phone"),
+        ("the screen is 1920x1080", "phone"),
+        ("le budget prévoit 1 250 000 euros", "phone"),
+        ("Real Decreto 203/2021, de 30 de marzo", "phone"),
+        ("don't forget to file your 1040 by April 15", "case_number"),
+        ("inmate programs saw 1,200 graduates", "case_number"),
         ("ssn 219-09-9999 is the famous wallet-card number", "national_id"),
         ("tracking 1Z999AA10123456784", "payment_card"),
         ("email permits@city.gov for forms", "email"),

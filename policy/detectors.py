@@ -153,6 +153,8 @@ def credential(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     def secret(value: str, start: int, end: int) -> bool:
         if _YEAR.match(value.strip(".,!?)")) and _SINCE.search(draft.text[max(0, start - 12) : start]):
             return False  # "the door code hasn't changed since 2009"
+        if _OFFER.search(draft.text[max(0, start - 60) : start]):
+            return False  # a code that gives a discount is meant to be shared: "20% off with code JEFF20"
         return _secret_shaped(value) or _secret_shaped(draft.original[slice(*draft.span(start, end))])
 
     yield from _labelled_values(draft.text, settings, _VALUE_TOKENS, _VALUE_WINDOW, secret)
@@ -163,6 +165,12 @@ def credential(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
         value = draft.original[slice(*draft.span(*match.span(2)))]
         if _secret_shaped(value) and any(c.isalpha() for c in value) and any(c.isdigit() for c in value):
             yield match.start(1), match.end(2)
+
+
+_OFFER = re2.compile(
+    r"\b(?:promo|promotional|discount|coupon|referral|voucher|rabais|reduction|parrainage|descuento|cupon|referido)"
+    r"|\d ?% (?:off|de (?:descuento|reduction|rabais|remise))"
+)
 
 
 # A login and its password with no label word: "jo.lee@mail.com / Summer2024!", "p.lambert / Vacances25".

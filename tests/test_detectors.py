@@ -137,6 +137,8 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("Real Decreto 203/2021, de 30 de marzo", "phone"),
         ("don't forget to file your 1040 by April 15", "case_number"),
         ("inmate programs saw 1,200 graduates", "case_number"),
+        ("20% off for school families with code JEFF20", "credential"),
+        ("código de descuento VERANO10 en la tienda", "credential"),
         ("ssn 219-09-9999 is the famous wallet-card number", "national_id"),
         ("tracking 1Z999AA10123456784", "payment_card"),
         ("email permits@city.gov for forms", "email"),

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator
 
 import re2
 
-from policy.detectorbase import DetectorSettings, Span, near_words
+from policy.births import date_of_birth
+from policy.detectorbase import DetectorSettings, Span
 from policy.normalize import Shadow
 from policy.numbers import national_id, payment_card, phone
 from policy.wordlist import is_english_word
@@ -113,21 +114,6 @@ def _named(draft: Shadow, name: Span) -> bool:
         return True
     words = draft.original[slice(*draft.span(*name))].split()
     return bool(words) and (words[-1][0].isupper() or words[-1][0].isdigit())
-
-
-_DATE = re2.compile(
-    r"(?:^|[^\w])(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{2}-\d{2}"
-    r"|\d{1,2}(?:st|nd|rd|th|er)? (?:de )?[a-z]{3,10}\.? (?:de )?\d{4}|[a-z]{3,9}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4})"
-    r"(?:$|[^\w])"
-)
-
-
-def date_of_birth(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
-    """A date with a birth label before it: "DOB 04/12/1987", "née le 3 mars 1990"."""
-    text = draft.text
-    for match in _DATE.finditer(text):
-        if near_words(text, *match.span(1), settings, before=30, after=0):
-            yield match.span(1)
 
 
 _TOKEN_SHAPES = re2.compile(

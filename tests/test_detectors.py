@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from policy.normalize import Shadow
@@ -138,6 +140,8 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("don't forget to file your 1040 by April 15", "case_number"),
         ("inmate programs saw 1,200 graduates", "case_number"),
         ("20% off for school families with code JEFF20", "credential"),
+        ("Ada Lovelace, born 10 December 1815, wrote the first program", "date_of_birth"),
+        ("Victor Hugo, né le 26 février 1802 à Besançon", "date_of_birth"),
         ("código de descuento VERANO10 en la tienda", "credential"),
         ("ssn 219-09-9999 is the famous wallet-card number", "national_id"),
         ("tracking 1Z999AA10123456784", "payment_card"),
@@ -176,6 +180,13 @@ def test_detector_finds_with_span(policy, text, detector, hit):
 )
 def test_detector_ignores_look_alikes(policy, text, detector):
     assert detector not in detect(policy, text)
+
+
+def test_a_newborns_birth_date_is_an_announcement_unless_a_record_label_gives_it(policy):
+    this_year = datetime.date.today().year
+    assert "date_of_birth" not in detect(policy, f"Welcome to the world, baby Lucas! Born 03/03/{this_year}")
+    assert detect(policy, f"DOB 03/03/{this_year} for the newborn in bed 4")["date_of_birth"] == [f"03/03/{this_year}"]
+    assert detect(policy, "the client born 04/12/1961 came back")["date_of_birth"] == ["04/12/1961"]
 
 
 def test_a_phone_number_gives_way_to_an_id_that_covers_it(policy):

@@ -12,7 +12,8 @@ from policy.normalize import Shadow
 
 _DATE = re2.compile(
     r"(?:^|[^\w])(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{2}-\d{2}"
-    r"|\d{1,2}(?:st|nd|rd|th|er)? (?:de )?[a-z]{3,10}\.? (?:de )?\d{4}|[a-z]{3,9}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4})"
+    r"|\d{1,2}(?:st|nd|rd|th|er)? (?:de |of )?[a-z]{3,10}\.?,? (?:de )?\d{4}"
+    r"|[a-z]{3,9}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4})"
     r"(?:$|[^\w])"
 )
 # A record's label: the date belongs to a file or a form, whatever its year.
@@ -20,6 +21,7 @@ _RECORD_LABEL = re2.compile(
     r"\b(?:dob|d\.o\.b|date of birth|birth ?date|fecha de nacimiento|f\. nac|date de naissance)\b"
 )
 _FOUR_DIGIT_YEAR = re2.compile(r"(?:^|\D)((?:1[5-9]|20)\d\d)(?:$|\D)")
+LABEL_BEFORE = 45  # characters: "date de naissance de ma fille : 15/06/2014"
 OLDEST_LIVING = 110  # years: a birth date further back is history ("Ada Lovelace, born 10 December 1815")
 NEWBORN = 1  # years: a birth date this recent is an announcement ("welcome baby Lucas, born 03/03/2026")
 
@@ -31,9 +33,9 @@ def date_of_birth(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     text = draft.text
     for match in _DATE.finditer(text):
         start, end = match.span(1)
-        if not near_words(text, start, end, settings, before=30, after=0):
+        if not near_words(text, start, end, settings, before=LABEL_BEFORE, after=0):
             continue
-        if _RECORD_LABEL.search(text[max(0, start - 30) : start]) or not _history_or_newborn(match.group(1)):
+        if _RECORD_LABEL.search(text[max(0, start - LABEL_BEFORE) : start]) or not _history_or_newborn(match.group(1)):
             yield start, end
 
 

@@ -15,7 +15,7 @@ import re2
 from policy.births import date_of_birth
 from policy.detectorbase import DetectorSettings, Span
 from policy.normalize import Shadow
-from policy.numbers import national_id, payment_card, phone
+from policy.numbers import is_amount, national_id, payment_card, phone
 from policy.wordlist import is_english_word
 
 _EMAIL = re2.compile(r"([a-z0-9][a-z0-9._%+\-]{0,63}@[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63}){1,8})")
@@ -139,8 +139,10 @@ def credential(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     def secret(value: str, start: int, end: int) -> bool:
         if _YEAR.match(value.strip(".,!?)")) and _SINCE.search(draft.text[max(0, start - 12) : start]):
             return False  # "the door code hasn't changed since 2009"
-        if _OFFER.search(draft.text[max(0, start - 60) : start]):
+        if _OFFER.search(draft.text[max(0, start - 80) : start]):
             return False  # a code that gives a discount is meant to be shared: "20% off with code JEFF20"
+        if is_amount(draft.text, start, end):
+            return False  # "le Code de la commande publique fixe le seuil à 40 000 €"
         return _secret_shaped(value) or _secret_shaped(draft.original[slice(*draft.span(start, end))])
 
     yield from _labelled_values(draft.text, settings, _VALUE_TOKENS, _VALUE_WINDOW, secret)
@@ -178,6 +180,8 @@ def _labelled_values(
     if regex is None:
         return
     for match in regex.finditer(text):
+        if text[match.end(1) : match.end(1) + 1] == "-":
+            continue  # a code goes on: "RFP No. 2026-PW-017"
         window_start = match.end(1)
         following = text[window_start : window_start + window]
         sentence_end = _SENTENCE_END.search(following)  # "password manager. Turn on 2-step" has no value
@@ -192,7 +196,9 @@ def _labelled_values(
 _SINCE = re2.compile(r"\b(?:since|from|in|until|depuis|de|en|desde|hasta)(?: (?:a|an|the|le|la|el|un|une))?\s*$")
 _SENTENCE_END = re2.compile(r"[.!?]\s+\D")  # "no. 2024-118" goes on: a digit follows
 _HYPHENATED_WORD = re2.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)+$")  # "two-step", "changez-le"
-_NOT_SECRETS = re2.compile(r"^(?:\d{1,2}[:h]\d{2}(?:am|pm)?|\d+(?:st|nd|rd|th|er|e|o|a)|\$[\d.,]+|\d{1,2}(?:am|pm))$")
+_NOT_SECRETS = re2.compile(
+    r"^(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{1,2}[:h]\d{2}(?:am|pm)?|\d+(?:st|nd|rd|th|er|e|o|a)|\$[\d.,]+|\d{1,2}(?:am|pm))$"
+)
 
 
 def _secret_shaped(value: str) -> bool:

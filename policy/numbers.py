@@ -61,7 +61,7 @@ def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
             labelled = near_words(text, match.start, match.end, settings)
             if not labelled and (_glued_to_code(text, match.start) or _not_a_phone_shape(match.raw_string)):
                 continue  # "CV-2024-0918", "#4471-2290", "n° 2021-1109", "2019-2023", "05.12.2026", "2635.702"
-            if not labelled and _amount(text, match.start, match.end):
+            if not labelled and is_amount(text, match.start, match.end):
                 continue  # "1 250 000 euros", "$ 12 345 678"
             if near_words(text, match.start, match.start, settings, before=_PHONE_INTRO_BEFORE, after=0, public=True):
                 continue  # "our public help line", "línea de atención"
@@ -87,7 +87,7 @@ def _digits_for_letters(text: str) -> str:
     pieces, last = [], 0
     for match in _NUMBER_TOKEN.finditer(text):
         token = match.group(1)
-        if not token.isdigit() and len(token) >= 3:
+        if not token.isdigit() and len(token) >= 3 and not token.startswith("l"):  # "L1225-35" is an article
             start, end = match.span(1)
             pieces += [text[last:start], token.translate(_AS_DIGITS)]
             last = end
@@ -149,18 +149,22 @@ _CURRENCY_AFTER = re2.compile(
 )
 
 
-def _amount(text: str, start: int, end: int) -> bool:
+def is_amount(text: str, start: int, end: int) -> bool:
+    """The digits at start:end are money: a currency sign or word beside them."""
     return bool(_CURRENCY_BEFORE.search(text[max(0, start - 2) : start]) or _CURRENCY_AFTER.match(text[end : end + 10]))
 
 
 def _not_a_phone_shape(raw: str) -> bool:
-    """Two years ("2019-2023", "2012–2020"), a calendar date ("05.12.2026", "2026-12-05") or one
-    of `_NUMBER_SHAPES`."""
+    """Two years ("2019-2023", "2012–2020"), a run of sections ("7321-7326"), a calendar date
+    ("05.12.2026", "2026-12-05") or one of `_NUMBER_SHAPES`."""
+    raw = raw.strip("()")
     if _NUMBER_SHAPES.match(raw):
         return True
     groups = _DIGIT_GROUPS.findall(raw)
     if len(groups) == 2 and all(len(g) == 4 and 1900 <= int(g) <= 2099 for g in groups):
         return int(groups[0]) < int(groups[1])
+    if len(groups) == 2 and len(groups[0]) == len(groups[1]) >= 3 and 0 < int(groups[1]) - int(groups[0]) < 100:
+        return True  # a run of sections or pages: "5 U.S.C. 7321-7326"
     if len(groups) != 3 or 4 not in (len(groups[0]), len(groups[2])):
         return False
     year, *rest = groups if len(groups[0]) == 4 else groups[::-1]
@@ -231,6 +235,7 @@ def national_id(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
 _CARD = re2.compile(r"(?:^|[^\w])((?:\d(?:[ \-]|, ?)?){12,18}\d)(?:$|[^\w])")
 
 
+_CARD_GROUPS = re2.compile(r"^(\d{4}(?: \d{4}){3}|\d{4}(?:-\d{4}){3}|\d{4} \d{6} \d{5}|\d{4}-\d{6}-\d{5})")
 _FOUR_BY_FOUR = re2.compile(r"^\d{4}(?: \d{4}){3}$|^\d{4}(?:-\d{4}){3}$")
 
 
@@ -239,6 +244,10 @@ def payment_card(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     number typed from memory or made up for a post still reads as a card to everyone else)."""
     text = _digits_for_letters(draft.text)
     for match in _CARD.finditer(text):
+        grouped = _CARD_GROUPS.match(match.group(1))
+        if grouped and grouped.group(1) != match.group(1) and luhn.is_valid(_digits(grouped.group(1))):
+            yield match.start(1), match.start(1) + len(grouped.group(1))  # "4242 4242 4242 4242 09/27"
+            continue
         digits = _digits(match.group(1))
         checksum = 13 <= len(digits) <= 19 and digits[0] in "3456" and luhn.is_valid(digits)
         labelled = _FOUR_BY_FOUR.match(match.group(1)) and near_words(

@@ -166,6 +166,7 @@ class _Builder:
             regions=tuple(meta.get("phone_regions") or ("US",)),
             allowed_numbers=frozenset(str(n) for n in meta.get("allowed_numbers") or ()),
             public_email_domains=tuple(str(d).lower() for d in meta.get("public_email_domains") or ()),
+            public_email_names=frozenset(str(n).lower() for n in meta.get("public_email_names") or ()),
         )
         try:
             settings.words_regex()

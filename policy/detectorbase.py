@@ -18,6 +18,7 @@ class DetectorSettings:
     regions: tuple[str, ...] = ("US",)
     allowed_numbers: frozenset[str] = frozenset()
     public_email_domains: tuple[str, ...] = ()
+    public_email_names: frozenset[str] = frozenset()
     cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def words_regex(self, case_sensitive: bool = False):

@@ -52,13 +52,16 @@ _DOMAIN_DOTS = re2.compile(rf" ?(?:\.|{_bracketed(_DOT_WORDS)}|\b(?:{_DOT_WORDS}
 
 def email(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     """E-mail addresses, plain or written out, except those on the pack's public domains (an
-    agency's own addresses)."""
+    agency's own addresses) and an organisation's role mailboxes ("press@", "info@")."""
     text = draft.text
     plain = [(m.span(1), m.group(1).rsplit("@", 1)[1].rstrip(".")) for m in _EMAIL.finditer(text)]
     matches = [*_SPELLED_AT_SIGN.finditer(text)]
     matches += [m for m in _SPELLED_AT_WORD.finditer(text) if _OBFUSCATED.search(m.group(1))]
     spelled = [(m.span(1), _DOMAIN_DOTS.sub(".", m.group(2))) for m in matches]
     for span, domain in plain + [(s, d) for s, d in spelled if not any(_overlap(s, p) for p, _ in plain)]:
+        name = text[span[0] : span[1]].split("@", 1)[0]
+        if name in settings.public_email_names:
+            continue
         if not any(domain == d or domain.endswith("." + d) for d in settings.public_email_domains):
             yield span
 

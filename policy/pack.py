@@ -30,8 +30,10 @@ PACK_KEYS = {
     "description",
     "phone_regions",
     "public_email_domains",
+    "public_email_names",
     "public_contacts",
 }
+LIST_KEYS = {"allowed_numbers", "phone_regions", "public_email_domains", "public_email_names"}
 # file name -> the list it holds
 ITEM_FILES = {
     "sections.yaml": "sections",
@@ -104,6 +106,10 @@ def read_pack(directory: Path, problems: list[Problem], seen: tuple[Path, ...] =
         meta = Marked()
     for key in sorted(set(meta) - PACK_KEYS):
         problems.append(Problem(pack_file, line_of(meta, 1), f"unknown setting {key!r}"))
+    for key in sorted(LIST_KEYS & set(meta)):
+        listed = meta[key]
+        if listed is not None and not (isinstance(listed, list) and all(isinstance(v, (str, int)) for v in listed)):
+            problems.append(Problem(pack_file, line_of(meta, 1), f"setting {key!r} must be a list of words or numbers"))
     raw = RawPack()
     if meta.get("extends"):
         raw = read_pack(_resolve_from(directory, str(meta["extends"])), problems, (*seen, directory))

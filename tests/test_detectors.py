@@ -141,6 +141,8 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("inmate programs saw 1,200 graduates", "case_number"),
         ("20% off for school families with code JEFF20", "credential"),
         ("Ada Lovelace, born 10 December 1815, wrote the first program", "date_of_birth"),
+        ("pour un nid-de-poule, écrivez à voirie@nantesmetropole.fr", "email"),
+        ("interview requests to press@madrid.es", "email"),
         ("Victor Hugo, né le 26 février 1802 à Besançon", "date_of_birth"),
         ("código de descuento VERANO10 en la tienda", "credential"),
         ("ssn 219-09-9999 is the famous wallet-card number", "national_id"),

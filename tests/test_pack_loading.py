@@ -43,6 +43,12 @@ TABLE = FILES["table.yaml"]
         ),
         ({"examples/bad.jsonl": '{"text": "x", "expected": "maybe"}\n'}, "examples/bad.jsonl", 1, "'expected' must be"),
         ({"pack.yaml": "name: x\ncolour: blue\ndisclaimer: d\n"}, "pack.yaml", 1, "unknown setting 'colour'"),
+        (
+            {"pack.yaml": "name: x\ndisclaimer: d\npublic_email_names: press\n"},
+            "pack.yaml",
+            1,
+            "setting 'public_email_names' must be a list",
+        ),
     ],
 )
 def test_broken_pack_names_file_line_and_reason(tmp_path, overrides, file, line, reason):

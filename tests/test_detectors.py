@@ -41,7 +41,7 @@ def detect(policy, text: str) -> dict[str, list[str]]:
         ("the door code is 4471# btw", "credential", "door code is 4471#"),
         ("key sk_live_4eC39HqLyjWDarjtT1zdp7dc leaked", "credential", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
         ("the SECRET//NOFORN annex", "marking", "SECRET//NOFORN"),
-        ("marked FOUO, do not share", "marking", "FOUO"),
+        ("marked FOUO, do not share", "marking", "marked FOUO"),
         ("claim no. 2024-55817 for Mr Diaz", "case_number", "claim no. 2024-55817"),
         ("Alt text: a red fire truck", "alt_text", "Alt text"),
         ("Horario nuevo [Descripción: mapa de la línea 3]", "alt_text", "[Descripción:"),
@@ -107,6 +107,9 @@ def detect(policy, text: str) -> dict[str, list[str]]:
         ("my cell is 919.555.0127", "phone", "919.555.0127"),
         ("text me 555.0199 tonight", "phone", "555.0199"),
         ("inmate 48213 was moved", "case_number", "inmate 48213"),
+        ("CUI//SP-PRVCY staffing plan attached", "marking", "CUI//"),
+        ("per the FOUO schedule in my inbox", "marking", "FOUO schedule"),
+        ("Training on handling CUI is due Friday", "marking_word", "CUI"),
     ],
 )
 def test_detector_finds_with_span(policy, text, detector, hit):
@@ -143,6 +146,8 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("Ada Lovelace, born 10 December 1815, wrote the first program", "date_of_birth"),
         ("pour un nid-de-poule, écrivez à voirie@nantesmetropole.fr", "email"),
         ("interview requests to press@madrid.es", "email"),
+        ("Je suis en CUI à la mairie depuis 2019, contrat renouvelé", "marking"),
+        ("Training on handling CUI is due Friday for all staff", "marking"),
         ("Victor Hugo, né le 26 février 1802 à Besançon", "date_of_birth"),
         ("código de descuento VERANO10 en la tienda", "credential"),
         ("ssn 219-09-9999 is the famous wallet-card number", "national_id"),

@@ -59,7 +59,11 @@ def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
             if _service_line(match.raw_string, settings.regions):
                 continue
             labelled = near_words(text, match.start, match.end, settings)
-            if not labelled and (_glued_to_code(text, match.start) or _not_a_phone_shape(match.raw_string)):
+            if not labelled and (
+                _glued_to_code(text, match.start)
+                or _not_a_phone_shape(match.raw_string)
+                or _range_of_counts(text, match.start, match.raw_string)
+            ):
                 continue  # "CV-2024-0918", "#4471-2290", "n° 2021-1109", "2019-2023", "05.12.2026", "2635.702"
             if not labelled and is_amount(text, match.start, match.end):
                 continue  # "1 250 000 euros", "$ 12 345 678"
@@ -132,6 +136,23 @@ def _service_line(raw: str, regions: tuple[str, ...]) -> bool:
 _ZIP4 = re2.compile(r"^\d{5}-\d{4}$")
 _CODE_BEFORE = re2.compile(r"(?i)(?:[a-z]|[a-z]-|#|#\s|\bn[o°º]\.?\s?|\bnum\.?\s?)$")
 _DIGIT_GROUPS = re2.compile(r"\d+")
+
+
+_RANGE_BEFORE = re2.compile(
+    r"(?i)\b(?:between|from|about|around|approximately|some|entre|de|del|du|des|environ|unos|unas|aprox)\s$"
+)
+
+
+def _range_of_counts(text: str, start: int, raw: str) -> bool:
+    """ "between 1200-1500 attendees", "entre 800-950 personas": two ascending counts after a word of
+    measure."""
+    groups = _DIGIT_GROUPS.findall(raw)
+    return (
+        len(groups) == 2
+        and len(groups[0]) == len(groups[1])
+        and int(groups[0]) < int(groups[1])
+        and _RANGE_BEFORE.search(text[max(0, start - 15) : start]) is not None
+    )
 
 
 def _glued_to_code(text: str, start: int) -> bool:

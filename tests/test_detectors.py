@@ -148,6 +148,7 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("interview requests to press@madrid.es", "email"),
         ("Je suis en CUI à la mairie depuis 2019, contrat renouvelé", "marking"),
         ("Training on handling CUI is due Friday for all staff", "marking"),
+        ("between 1200-1500 attendees expected", "phone"),
         ("Victor Hugo, né le 26 février 1802 à Besançon", "date_of_birth"),
         ("código de descuento VERANO10 en la tienda", "credential"),
         ("ssn 219-09-9999 is the famous wallet-card number", "national_id"),

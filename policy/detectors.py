@@ -139,7 +139,7 @@ def credential(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     it, since folding leetspeak turns "Tr0ub4dor" into a word."""
     yield from (m.span(1) for m in _TOKEN_SHAPES.finditer(draft.text))
 
-    def secret(value: str, start: int, end: int) -> bool:
+    def secret(value: str, start: int, end: int, gap: str) -> bool:
         if _YEAR.match(value.strip(".,!?)")) and _SINCE.search(draft.text[max(0, start - 12) : start]):
             return False  # "the door code hasn't changed since 2009"
         if _OFFER.search(draft.text[max(0, start - 80) : start]):
@@ -173,12 +173,10 @@ _LOGIN_PAIR = re2.compile(
 _WEB_ADDRESS = re2.compile(rf"^(?:www\.)?[a-z0-9\-.]+\.{_TLD}$")
 
 
-def _labelled_values(
-    text: str, settings: DetectorSettings, token, window: int, accept, with_gap: bool = False
-) -> Iterator[Span]:
+def _labelled_values(text: str, settings: DetectorSettings, token, window: int, accept) -> Iterator[Span]:
     """Each label word of the kind, up to the first token after it (within `window` characters)
-    that `accept(value, start, end)` takes (and the text between label and value, `with_gap`):
-    the span covers label and value."""
+    that `accept(value, start, end, gap)` takes (`gap`: the text between label and value): the
+    span covers label and value."""
     regex = settings.words_regex()
     if regex is None:
         return
@@ -190,8 +188,7 @@ def _labelled_values(
         sentence_end = _SENTENCE_END.search(following)  # "password manager. Turn on 2-step" has no value
         for found in token.finditer(following[: sentence_end.start() + 1] if sentence_end else following):
             start, end = window_start + found.start(1), window_start + found.end(1)
-            value = found.group(1)
-            if accept(value, start, end, text[window_start:start]) if with_gap else accept(value, start, end):
+            if accept(found.group(1), start, end, text[window_start:start]):
                 yield match.start(1), end
                 break
 
@@ -244,19 +241,19 @@ def case_number(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     """A case, claim, docket or file label followed, within a few words, by a number with three or
     more digits that is not just a year."""
 
-    def case_like(value: str, start: int, end: int, gap: str = "") -> bool:
+    def case_like(value: str, start: int, end: int, gap: str) -> bool:
         bare = value.strip("#()-/")
         if bare.isdigit() and len(bare) <= 4 and any(w not in _CASE_GAP_WORDS for w in _GAP_WORD.findall(gap)):
             return False  # a short bare number words away: "file your 1040", "inmate programs saw 1,200"
         return sum(c.isdigit() for c in value) >= 3 and not _YEAR.match(bare) and bare not in settings.allowed_numbers
 
-    yield from _labelled_values(draft.text, settings, _CASE_TOKEN, _CASE_WINDOW, case_like, with_gap=True)
+    yield from _labelled_values(draft.text, settings, _CASE_TOKEN, _CASE_WINDOW, case_like)
 
 
 # What may stand between a case label and a short bare number: "case no. 4471", "dossier n° 118".
 _GAP_WORD = re2.compile(r"[^\W\d_]+")
 _CASE_GAP_WORDS = frozenset(
-    "no n nº num nr number numero nummer id ref is was es est fue de del du of the le la el el este this ce".split()
+    "no n nº num nr number numero nummer id ref is was es est fue de del du of the le la el este this ce".split()
 )
 
 

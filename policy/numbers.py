@@ -60,13 +60,12 @@ def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
                 continue
             labelled = near_words(text, match.start, match.end, settings)
             if not labelled and (
-                _glued_to_code(text, match.start)
-                or _not_a_phone_shape(match.raw_string)
-                or _range_of_counts(text, match.start, match.raw_string)
+                _glued_to_code(text, match.start)  # "CV-2024-0918", "#4471-2290", "n° 2021-1109"
+                or _not_a_phone_shape(match.raw_string)  # "2019-2023", "05.12.2026", "2635.702"
+                or _range_of_counts(text, match.start, match.raw_string)  # "between 1200-1500"
+                or is_amount(text, match.start, match.end)  # "1 250 000 euros"
             ):
-                continue  # "CV-2024-0918", "#4471-2290", "n° 2021-1109", "2019-2023", "05.12.2026", "2635.702"
-            if not labelled and is_amount(text, match.start, match.end):
-                continue  # "1 250 000 euros", "$ 12 345 678"
+                continue
             if near_words(text, match.start, match.start, settings, before=_PHONE_INTRO_BEFORE, after=0, public=True):
                 continue  # "our public help line", "línea de atención"
             if not _phone_shaped(match.raw_string) and not labelled:

@@ -56,8 +56,6 @@ def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
             digits = _digits(match.raw_string)
             if digits in settings.allowed_numbers or len(digits) < 7:
                 continue
-            if _service_line(match.raw_string, settings.regions):
-                continue
             labelled = near_words(text, match.start, match.end, settings)
             if not labelled and (
                 _glued_to_code(text, match.start)  # "CV-2024-0918", "#4471-2290", "n° 2021-1109"
@@ -70,6 +68,8 @@ def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
                 continue  # "our public help line", "línea de atención"
             if not _phone_shaped(match.raw_string) and not labelled:
                 continue  # a bare run of digits or a ZIP+4 is a phone number only when labelled as one
+            if _service_line(match.raw_string, settings.regions):
+                continue  # last: it parses the number once per region
             bisect.insort(found, span)
     if len(found) >= MAX_PHONE_MATCHES:
         found = _every_copy(text, found)
@@ -174,6 +174,10 @@ def is_amount(text: str, start: int, end: int) -> bool:
     return bool(_CURRENCY_BEFORE.search(text[max(0, start - 2) : start]) or _CURRENCY_AFTER.match(text[end : end + 10]))
 
 
+def _is_year(digits: str) -> bool:
+    return 1900 <= int(digits) <= 2099
+
+
 def _not_a_phone_shape(raw: str) -> bool:
     """Two years ("2019-2023", "2012–2020"), a run of sections ("7321-7326"), a calendar date
     ("05.12.2026", "2026-12-05") or one of `_NUMBER_SHAPES`."""
@@ -181,14 +185,14 @@ def _not_a_phone_shape(raw: str) -> bool:
     if _NUMBER_SHAPES.match(raw):
         return True
     groups = _DIGIT_GROUPS.findall(raw)
-    if len(groups) == 2 and all(len(g) == 4 and 1900 <= int(g) <= 2099 for g in groups):
+    if len(groups) == 2 and all(len(g) == 4 and _is_year(g) for g in groups):
         return int(groups[0]) < int(groups[1])
     if len(groups) == 2 and len(groups[0]) == len(groups[1]) >= 3 and 0 < int(groups[1]) - int(groups[0]) < 100:
         return True  # a run of sections or pages: "5 U.S.C. 7321-7326"
     if len(groups) != 3 or 4 not in (len(groups[0]), len(groups[2])):
         return False
     year, *rest = groups if len(groups[0]) == 4 else groups[::-1]
-    if not 1900 <= int(year) <= 2099:
+    if not _is_year(year):
         return False
     for month, day in (rest, rest[::-1]) if len(groups[0]) != 4 else (rest,):
         try:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 import re2
 
+from policy.addresses import street_address
 from policy.births import date_of_birth
 from policy.detectorbase import DetectorSettings, Span
 from policy.normalize import Shadow
@@ -68,55 +69,6 @@ def email(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
 
 def _overlap(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
-
-
-_STREET_EN = re2.compile(
-    r"(?:^|[^\w:.])(\d{1,6}[a-z]? ((?:[a-z]\. |[a-z][a-z'\-]* ){1,4})"
-    r"(?:st|street|ave|avenue|rd|road|blvd|boulevard|ln|lane|dr|drive|ct|court|way|pl|place|ter|terrace|cir|circle|pkwy|parkway|hwy|highway|trl|trail))(?:$|[^\w])"
-)
-_STREET_EN_HIGHWAY = re2.compile(
-    r"(?:^|[^\w:.])(\d{2,6} (?:hwy|highway|route|us|sr|fm|county road) \d{1,4})(?:$|[^\w])"
-)
-_STREET_FR = re2.compile(
-    r"(?:^|[^\w])(\d{1,4}(?: ?bis| ?ter)?,? (?:rue|avenue|av|boulevard|bd|chemin|allee|impasse|place|quai|route)"
-    r" (?:[a-z'\-]+ ?){1,5})"
-)
-_STREET_FR_NUMBER_AFTER = re2.compile(  # Belgian and Swiss order: "rue de la Station 14"
-    r"(?:^|[^\w])((?:rue|avenue|boulevard|chemin|allee|impasse|quai) ((?:[a-z'\-]+ ){1,4})\d{1,4})(?:$|[^\w])"
-)
-_STREET_ES = re2.compile(
-    r"(?:^|[^\w])((?:calle|c/|avenida|avda|av|paseo|plaza|carrera|camino|ronda|jiron|rua)\.? ((?:[a-z'\-]+ ){1,4})"
-    r"(?:n[o°º]\.? ?|# ?)?\d{1,5})(?:$|[^\w])"
-)
-# "11 AM on Main Street", "22 years in that place": a quantity, not a house number.
-_NOT_STREET_NAMES = frozenset(
-    "am pm a.m. p.m. h hr hrs hour hours min mins minute minutes year years yrs day days week weeks month months"
-    " mile miles mi km percent people times and or to on in at of for from by with via".split()
-)
-
-
-def street_address(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
-    text = draft.text
-    for match in _STREET_EN.finditer(text):
-        if match.group(2).split()[0] not in _NOT_STREET_NAMES and _named(draft, match.span(2)):
-            yield match.span(1)
-    for match in _STREET_EN_HIGHWAY.finditer(text):
-        yield match.span(1)
-    for pattern in (_STREET_FR_NUMBER_AFTER, _STREET_ES):  # the name before the number
-        for match in pattern.finditer(text):
-            if _named(draft, match.span(2)):
-                yield match.span(1)
-    for match in _STREET_FR.finditer(text):
-        yield match.span(1)
-
-
-def _named(draft: Shadow, name: Span) -> bool:
-    """Where the author uses capitals at all, a street's name carries one (or a digit) on its last
-    word: "Main St", "5th Ave", "Av. Rivadavia 7200", not "each way" or "la rue sera fermée 15"."""
-    if not any(c.isupper() for c in draft.original):
-        return True
-    words = draft.original[slice(*draft.span(*name))].split()
-    return bool(words) and (words[-1][0].isupper() or words[-1][0].isdigit())
 
 
 _TOKEN_SHAPES = re2.compile(
@@ -197,7 +149,8 @@ _SINCE = re2.compile(r"\b(?:since|from|in|until|depuis|de|en|desde|hasta)(?: (?:
 _SENTENCE_END = re2.compile(r"[.!?]\s+\D")  # "no. 2024-118" goes on: a digit follows
 _HYPHENATED_WORD = re2.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)+$")  # "two-step", "changez-le"
 _NOT_SECRETS = re2.compile(
-    r"^(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{1,2}[:h]\d{2}(?:am|pm)?|\d+(?:st|nd|rd|th|er|e|o|a)|\$[\d.,]+|\d{1,2}(?:am|pm))$"
+    r"^(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{1,2}[:h]\d{2}(?:am|pm)?|\d+(?:st|nd|rd|th|er|e|o|a)|\$[\d.,]+|\d{1,2}(?:am|pm)"
+    r"|\d{1,3}(?:\.\d{1,3}){1,3})$"  # a section or an IP address: "Code of Conduct, section 4.2"
 )
 
 

@@ -12,7 +12,9 @@ import phonenumbers
 import re2
 from stdnum import luhn
 from stdnum.au import tfn
+from stdnum.be import nn as belgian_register
 from stdnum.ca import sin
+from stdnum.ch import ssn as swiss_avs
 from stdnum.cl import rut
 from stdnum.es import dni, nie
 from stdnum.fr import nir
@@ -58,7 +60,7 @@ def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
                 continue
             labelled = near_words(text, match.start, match.end, settings)
             if not labelled and (
-                _glued_to_code(text, match.start)  # "CV-2024-0918", "#4471-2290", "n° 2021-1109"
+                _glued_to_code(text, match.start, match.end)  # "CV-2024-0918", "#4471-2290", "n° 2021-1109"
                 or _not_a_phone_shape(match.raw_string)  # "2019-2023", "05.12.2026", "2635.702"
                 or _range_of_counts(text, match.start, match.raw_string)  # "between 1200-1500"
                 or is_amount(text, match.start, match.end)  # "1 250 000 euros"
@@ -66,7 +68,7 @@ def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
                 continue
             if near_words(text, match.start, match.start, settings, before=_PHONE_INTRO_BEFORE, after=0, public=True):
                 continue  # "our public help line", "línea de atención"
-            if not _phone_shaped(match.raw_string) and not labelled:
+            if not _phone_shaped(match.raw_string) and not labelled and not _bare_mobile(match.raw_string, region):
                 continue  # a bare run of digits or a ZIP+4 is a phone number only when labelled as one
             if _service_line(match.raw_string, settings.regions):
                 continue  # last: it parses the number once per region
@@ -134,6 +136,7 @@ def _service_line(raw: str, regions: tuple[str, ...]) -> bool:
 
 _ZIP4 = re2.compile(r"^\d{5}-\d{4}$")
 _CODE_BEFORE = re2.compile(r"(?i)(?:[a-z]|[a-z]-|#|#\s|\bn[o°º]\.?\s?|\bnum\.?\s?)$")
+_CODE_AFTER = re2.compile(r"[/\-]?[a-hjkmnp-z]")  # not o, l or i: "6O2 33 41 8O" is leetspeak
 _DIGIT_GROUPS = re2.compile(r"\d+")
 
 
@@ -154,10 +157,11 @@ def _range_of_counts(text: str, start: int, raw: str) -> bool:
     )
 
 
-def _glued_to_code(text: str, start: int) -> bool:
-    """Digits that continue letters ("CV-2024-0918", "L1225-35") or follow a number sign
-    ("#4471-2290", "n° 2021-1109") are a reference, an order or a law, not a phone number."""
-    return _CODE_BEFORE.search(text[max(0, start - 6) : start]) is not None
+def _glued_to_code(text: str, start: int, end: int) -> bool:
+    """Digits that continue letters ("CV-2024-0918", "L1225-35"), follow a number sign
+    ("#4471-2290", "n° 2021-1109") or go on into letters ("24/01876/FUL") are a reference, an
+    order or a law, not a phone number."""
+    return _CODE_BEFORE.search(text[max(0, start - 6) : start]) is not None or _CODE_AFTER.match(text, end) is not None
 
 
 # A decimal or a section ("2635.702"), a size ("1920x1080"), a number of a year ("Ley 203/2021")
@@ -203,6 +207,17 @@ def _not_a_phone_shape(raw: str) -> bool:
     return False
 
 
+def _bare_mobile(raw: str, region: str) -> bool:
+    """An unbroken mobile number with its trunk zero, as France and Britain write one: "0612345678"."""
+    if not raw.startswith("0") or not raw.isdigit():
+        return False
+    number = phonenumbers.parse(raw, region)
+    return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) == _MOBILE
+
+
+_MOBILE = phonenumbers.PhoneNumberType.MOBILE
+
+
 def _phone_shaped(raw: str) -> bool:
     if raw.startswith("+") or "(" in raw:
         return True
@@ -213,6 +228,9 @@ _NUMBER_RUN = re2.compile(r"(?:^|[^\w])(\d[\d .,\-]{5,22}[\dk])(?:$|[^\w])")
 _SSN_SHAPE = re2.compile(r"^\d{3}[-., ]\d{2}[-., ]\d{4}$")  # commas: "five one two, four eight, ..."
 _RUT_SHAPE = re2.compile(r"^\d{1,2}\.?\d{3}\.?\d{3}-[\dk]$")  # 12.345.678-5: the check digit after the dash
 _DNI_WORD = re2.compile(r"\b(?:dni|nie|nif|documento|cedula|d\.n\.i)\b")
+_DOTTED_DNI = re2.compile(r"^\d{1,2}\.\d{3}\.\d{3}$")  # Argentina writes its DNI "31.456.789"
+_AVS_SHAPE = re2.compile(r"^756[. ]?\d{4}[. ]?\d{4}[. ]?\d{2}$")
+_BELGIAN_SHAPE = re2.compile(r"^\d{2}[. ]?\d{2}[. ]?\d{2}[- ]?\d{3}[. ]?\d{2}$")
 _NINO = re2.compile(r"(?i)(?:^|[^\w])([a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d])(?:$|[^\w])")
 _NINO_BAD_PREFIX = frozenset({"bg", "gb", "nk", "kn", "tn", "nt", "zz"})
 _DNI = re2.compile(r"(?i)(?:^|[^\w])([xyz]?[\- ]?\d{7,8}[\- ]?[a-z])(?:$|[^\w])")
@@ -221,14 +239,19 @@ _CURP = re2.compile(r"(?i)(?:^|[^\w])([a-z]{4}\d{6}[hm][a-z]{5}[0-9a-z]\d)(?:$|[
 
 def _is_national_number(piece: str, digits: str, labelled: bool, before: str) -> bool:
     """SSN (checksum rules, and its 3-2-4 shape or a label), SIN or Australian TFN (check digit and a
-    label), NIR (key, or a label), an Argentine DNI ("DNI 31.456.789") and a Chilean RUT (check digit)."""
+    label), NIR (key, or a label), Swiss AVS and Belgian national register numbers (check digits, and
+    their shape or a label), an Argentine DNI ("DNI 31.456.789") and a Chilean RUT (check digit)."""
     if len(digits) == 9 and ssn.is_valid(digits) and (_SSN_SHAPE.match(piece) or labelled):
+        return True
+    if len(digits) == 13 and swiss_avs.is_valid(digits) and (_AVS_SHAPE.match(piece) or labelled):
+        return True
+    if len(digits) == 11 and belgian_register.is_valid(digits) and (_BELGIAN_SHAPE.match(piece) or labelled):
         return True
     if len(digits) == 9 and (sin.is_valid(digits) or tfn.is_valid(digits)) and labelled:
         return True
     if len(digits) in (13, 15) and (nir.is_valid(digits) or labelled):
         return True
-    if len(digits) in (7, 8) and labelled and _DNI_WORD.search(before):
+    if len(digits) in (7, 8) and _DNI_WORD.search(before if _DOTTED_DNI.match(piece) else before[-30:]):
         return True
     return len(digits) in (8, 9) and _RUT_SHAPE.match(piece) is not None and rut.is_valid(piece)
 
@@ -240,7 +263,7 @@ def national_id(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
         piece, span = match.group(1), match.span(1)
         digits = _digits(piece)
         labelled = near_words(text, *span, settings)
-        if _is_national_number(piece, digits, labelled, text[max(0, span[0] - 30) : span[0]]):
+        if _is_national_number(piece, digits, labelled, text[max(0, span[0] - 60) : span[0]]):
             yield span
     for match in _NINO.finditer(text):
         body = match.group(1).replace(" ", "").lower()

@@ -110,6 +110,16 @@ def detect(policy, text: str) -> dict[str, list[str]]:
         ("CUI//SP-PRVCY staffing plan attached", "marking", "CUI//"),
         ("per the FOUO schedule in my inbox", "marking", "FOUO schedule"),
         ("Training on handling CUI is due Friday", "marking_word", "CUI"),
+        ("mon numéro AVS, 756.9217.0769.85, pour la caisse", "national_id", "756.9217.0769.85"),
+        ("registre national : 90.02.15-263.27 sur le formulaire", "national_id", "90.02.15-263.27"),
+        ("le pasé a mi tía su DNI para el trámite del banco: 24.518.306", "national_id", "24.518.306"),
+        ("si tu le vois, son portable 0698765432", "phone", "0698765432"),
+        ("she's at 19 Larch Crescent, Bristol BS7 8DY now", "street_address", "19 Larch Crescent"),
+        ("nos mudamos a la Carrera 43A #18-25 en Medellín", "street_address", "Carrera 43A #18-25"),
+        ("mándenle cartas a Los Aromos 1580, depto 402", "street_address", "Los Aromos 1580, depto 402"),
+        ("fecha de nac. 18/07/1985 en la solicitud", "date_of_birth", "18/07/1985"),
+        ("the alarm's disarm code is 2580 while we're away", "credential", "disarm code is 2580"),
+        ("su CRN es 412 587 239K según la carta", "case_number", "CRN es 412"),
     ],
 )
 def test_detector_finds_with_span(policy, text, detector, hit):
@@ -184,6 +194,10 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("un, deux, trois, soleil", "phone"),
         ("on était vingt, puis trente, puis quarante, puis cent à la fête", "phone"),
         ("treinta y dos grados, cuarenta de humedad, y diez de viento, once de la noche", "phone"),
+        ("Planning application 24/01876/FUL is out for comment", "phone"),
+        ("see the Code of Conduct, section 4.2, on breaks", "credential"),
+        ("Item 4 is the Elm Street resurfacing", "street_address"),
+        ("order 0145678912 left the warehouse", "phone"),  # unbroken: a number only as a mobile
     ],
 )
 def test_detector_ignores_look_alikes(policy, text, detector):

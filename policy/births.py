@@ -11,8 +11,8 @@ from policy.detectorbase import DetectorSettings, Span, near_words
 from policy.normalize import Shadow
 
 _DATE = re2.compile(
-    r"(?:^|[^\w])(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{2}-\d{2}"
-    r"|\d{1,2}(?:st|nd|rd|th|er)? (?:de |of )?[a-z]{3,10}\.?,? (?:de )?\d{4}"
+    r"(?:^|[^\w])(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}"
+    r"|\d{1,2}(?:st|nd|rd|th|er)?[ \-](?:de |of )?[a-z]{3,10}\.?,?[ \-](?:de )?\d{4}"
     r"|[a-z]{3,9}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4})"
     r"(?:$|[^\w])"
 )

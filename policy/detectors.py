@@ -149,7 +149,7 @@ _SINCE = re2.compile(r"\b(?:since|from|in|until|depuis|de|en|desde|hasta)(?: (?:
 _SENTENCE_END = re2.compile(r"[.!?]\s+\D")  # "no. 2024-118" goes on: a digit follows
 _HYPHENATED_WORD = re2.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)+$")  # "two-step", "changez-le"
 _NOT_SECRETS = re2.compile(
-    r"^(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{1,2}[:h]\d{2}(?:am|pm)?|\d+(?:st|nd|rd|th|er|e|o|a)|\$[\d.,]+|\d{1,2}(?:am|pm)"
+    r"^(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{1,2}[:h]\d{2}(?:am|pm)?|\d{1,3}(?:st|nd|rd|th|er|e|o|a)|\$[\d.,]+|\d{1,2}(?:am|pm)"
     r"|\d{1,3}(?:\.\d{1,3}){1,3})$"  # a section or an IP address: "Code of Conduct, section 4.2"
 )
 

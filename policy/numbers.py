@@ -283,6 +283,7 @@ _CARD = re2.compile(r"(?:^|[^\w])((?:\d(?:[ \-]|, ?)?){12,18}\d)(?:$|[^\w])")
 
 
 _CARD_GROUPS = re2.compile(r"^(\d{4}(?: \d{4}){3}|\d{4}(?:-\d{4}){3}|\d{4} \d{6} \d{5}|\d{4}-\d{6}-\d{5})")
+_CARD_PREFIX = re2.compile(r"^(?:[3-6]|2[2-7])")  # Amex, Diners, Visa, Mastercard (51-55 and 2221-2720), Discover
 _FOUR_BY_FOUR = re2.compile(r"^\d{4}(?: \d{4}){3}$|^\d{4}(?:-\d{4}){3}$")
 
 
@@ -296,7 +297,7 @@ def payment_card(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
             yield match.start(1), match.start(1) + len(grouped.group(1))  # "4242 4242 4242 4242 09/27"
             continue
         digits = _digits(match.group(1))
-        checksum = 13 <= len(digits) <= 19 and digits[0] in "3456" and luhn.is_valid(digits)
+        checksum = 13 <= len(digits) <= 19 and _CARD_PREFIX.match(digits) is not None and luhn.is_valid(digits)
         labelled = _FOUR_BY_FOUR.match(match.group(1)) and near_words(
             text, *match.span(1), settings, before=40, after=0
         )

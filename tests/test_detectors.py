@@ -120,6 +120,12 @@ def detect(policy, text: str) -> dict[str, list[str]]:
         ("fecha de nac. 18/07/1985 en la solicitud", "date_of_birth", "18/07/1985"),
         ("the alarm's disarm code is 2580 while we're away", "credential", "disarm code is 2580"),
         ("su CRN es 412 587 239K según la carta", "case_number", "CRN es 412"),
+        ("paying with 2221 0000 0000 0009 again", "payment_card", "2221 0000 0000 0009"),
+        ("hospital bracelet says DOB: 12-DEC-1995", "date_of_birth", "12-DEC-1995"),
+        ("typed DOB 1979/08/30 in the portal", "date_of_birth", "1979/08/30"),
+        ("sur ma carte : « Né(e) le : 27.09.1975 »", "date_of_birth", "27.09.1975"),
+        ("le digicode a changé, c'est maintenant 2593A", "credential", "digicode a changé, c'est maintenant 2593A"),
+        ("Your verification code is 604118", "credential", "verification code is 604118"),
     ],
 )
 def test_detector_finds_with_span(policy, text, detector, hit):
@@ -197,6 +203,8 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("Planning application 24/01876/FUL is out for comment", "phone"),
         ("see the Code of Conduct, section 4.2, on breaks", "credential"),
         ("Item 4 is the Elm Street resurfacing", "street_address"),
+        ("the 21st birthday party is on 12/14/2026", "date_of_birth"),
+        ("the door code changes on the 3rd, ask Ana", "credential"),
         ("order 0145678912 left the warehouse", "phone"),  # unbroken: a number only as a mobile
     ],
 )

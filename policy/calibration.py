@@ -34,7 +34,7 @@ STOP_RECALL_TARGET = 0.95
 # of stop recall and gain false stops against the calibration drafts (default pack: 0.936 -> 0.924
 # and 0.011 -> 0.021). 0.97 since drafts that fit the encoder's window are read whole: it keeps
 # 90% of the held-out split's verdicts right (0.905), which it did not when long drafts were cut
-# (0.897); see docs/judgement.md, "Reading whole the drafts that fit the window".
+# (0.897); see docs/judgement-history.md, "Reading whole the drafts that fit the window".
 TUNING_RECALL_TARGET = 0.97
 TUNING_FALSE_STOP_LIMIT = 0.02
 SHARES = (0.5, 0.45, 0.4, 0.35)  # of "likely"; the first reaching the target wins, else the floor

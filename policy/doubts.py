@@ -2,7 +2,7 @@
 
 A draft labelled with a signal that the models of the other folds give almost no chance, or
 left without one they are almost sure of, is either hard or mislabelled. On the default pack a
-blind second reading reversed 179 of 1,178 such labels (see docs/judgement.md, "A second
+blind second reading reversed 179 of 1,178 such labels (see docs/judgement-history.md, "A second
 reading of the labels the heads doubt"). `policy train --doubts FILE` lists them, most doubted
 first, for a person to read again."""
 

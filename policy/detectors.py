@@ -16,7 +16,8 @@ from policy.addresses import street_address
 from policy.births import date_of_birth
 from policy.detectorbase import DetectorSettings, Span
 from policy.normalize import Shadow
-from policy.numbers import is_amount, national_id, payment_card, phone
+from policy.numbers import national_id, payment_card, phone
+from policy.phone_shapes import is_amount
 from policy.wordlist import is_english_word
 
 _EMAIL = re2.compile(r"([a-z0-9][a-z0-9._%+\-]{0,63}@[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63}){1,8})")

@@ -4,7 +4,6 @@ payment cards (`python-stdnum` checksums). Patterns are RE2: linear time on any 
 from __future__ import annotations
 
 import bisect
-import datetime
 import functools
 from collections.abc import Iterator
 
@@ -22,6 +21,14 @@ from stdnum.us import ssn
 
 from policy.detectorbase import DetectorSettings, Span, near_words
 from policy.normalize import Shadow
+from policy.phone_shapes import (
+    glued_to_code,
+    is_amount,
+    not_a_phone_shape,
+    range_of_counts,
+    tail_of_longer_number,
+    without_old_mobile_one,
+)
 
 # An organisation's line, not a person's: free, premium and universal-access numbers (0800 in
 # France and Britain, 900 in Spain, 1-800 in North America). Not shared-cost ones: Mexico's
@@ -45,7 +52,7 @@ MAX_PHONE_MATCHES = 100  # distinct matches per region before copies are found b
 
 def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     """Phone numbers in any country's format, minus public short codes and introduced public lines."""
-    text = _digits_for_letters(draft.text)
+    text = without_old_mobile_one(_digits_for_letters(draft.text))
     found: list[Span] = []  # sorted, never overlapping
     for region in settings.regions:
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
@@ -60,9 +67,10 @@ def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
                 continue
             labelled = near_words(text, match.start, match.end, settings)
             if not labelled and (
-                _glued_to_code(text, match.start, match.end)  # "CV-2024-0918", "#4471-2290", "n° 2021-1109"
-                or _not_a_phone_shape(match.raw_string)  # "2019-2023", "05.12.2026", "2635.702"
-                or _range_of_counts(text, match.start, match.raw_string)  # "between 1200-1500"
+                glued_to_code(text, match.start, match.end)  # "CV-2024-0918", "#4471-2290", "n° 2021-1109"
+                or not_a_phone_shape(match.raw_string)  # "2019-2023", "05.12.2026", "2635.702"
+                or tail_of_longer_number(text, match.start)  # "permit 2024 556 7781"
+                or range_of_counts(text, match.start, match.raw_string)  # "between 1200-1500"
                 or is_amount(text, match.start, match.end)  # "1 250 000 euros"
             ):
                 continue
@@ -135,76 +143,6 @@ def _service_line(raw: str, regions: tuple[str, ...]) -> bool:
 
 
 _ZIP4 = re2.compile(r"^\d{5}-\d{4}$")
-_CODE_BEFORE = re2.compile(r"(?i)(?:[a-z]|[a-z]-|#|#\s|\bn\.?[o°º]\.?\s?|\bnum\.?\s?)$")
-_CODE_AFTER = re2.compile(r"[/\-][a-z]|[a-hjkmnp-z]")  # glued: not o, l or i ("6O2 33 41 8O" is leetspeak)
-_DIGIT_GROUPS = re2.compile(r"\d+")
-
-
-_RANGE_BEFORE = re2.compile(
-    r"(?i)\b(?:between|from|about|around|approximately|some|entre|de|del|du|des|environ|unos|unas|aprox)\s$"
-)
-
-
-def _range_of_counts(text: str, start: int, raw: str) -> bool:
-    """ "between 1200-1500 attendees", "entre 800-950 personas": two ascending counts after a word of
-    measure."""
-    groups = _DIGIT_GROUPS.findall(raw)
-    return (
-        len(groups) == 2
-        and len(groups[0]) == len(groups[1])
-        and int(groups[0]) < int(groups[1])
-        and _RANGE_BEFORE.search(text[max(0, start - 15) : start]) is not None
-    )
-
-
-def _glued_to_code(text: str, start: int, end: int) -> bool:
-    """Digits that continue letters ("CV-2024-0918", "L1225-35"), follow a number sign
-    ("#4471-2290", "n° 2021-1109") or go on into letters ("24/01876/FUL") are a reference, an
-    order or a law, not a phone number."""
-    return _CODE_BEFORE.search(text[max(0, start - 6) : start]) is not None or _CODE_AFTER.match(text, end) is not None
-
-
-# A decimal or a section ("2635.702"), a size ("1920x1080"), a number of a year ("Ley 203/2021")
-# or thousands with commas ("1,234,567"): no country writes a phone number so.
-_NUMBER_SHAPES = re2.compile(r"^(?:\d+[.,]\d+|\d+ ?x ?\d+|\d+/(?:19|20)\d\d|\d{1,3}(?:,\d{3})+)$")
-_CURRENCY_BEFORE = re2.compile(r"[$€£]\s?$")
-_CURRENCY_AFTER = re2.compile(
-    r"(?i)^\s?(?:[$€£]|k€|m€|(?:eur|euros?|dollars?|pesos?|usd|mxn|cad|gbp|millions?|millones|mil)\b)"
-)
-
-
-def is_amount(text: str, start: int, end: int) -> bool:
-    """The digits at start:end are money: a currency sign or word beside them."""
-    return bool(_CURRENCY_BEFORE.search(text[max(0, start - 2) : start]) or _CURRENCY_AFTER.match(text[end : end + 10]))
-
-
-def _is_year(digits: str) -> bool:
-    return 1900 <= int(digits) <= 2099
-
-
-def _not_a_phone_shape(raw: str) -> bool:
-    """Two years ("2019-2023", "2012–2020"), a run of sections ("7321-7326"), a calendar date
-    ("05.12.2026", "2026-12-05") or one of `_NUMBER_SHAPES`."""
-    raw = raw.strip("()")
-    if _NUMBER_SHAPES.match(raw):
-        return True
-    groups = _DIGIT_GROUPS.findall(raw)
-    if len(groups) == 2 and all(len(g) == 4 and _is_year(g) for g in groups):
-        return int(groups[0]) < int(groups[1])
-    if len(groups) == 2 and len(groups[0]) == len(groups[1]) >= 3 and 0 < int(groups[1]) - int(groups[0]) < 100:
-        return True  # a run of sections or pages: "5 U.S.C. 7321-7326"
-    if len(groups) != 3 or 4 not in (len(groups[0]), len(groups[2])):
-        return False
-    year, *rest = groups if len(groups[0]) == 4 else groups[::-1]
-    if not _is_year(year):
-        return False
-    for month, day in (rest, rest[::-1]) if len(groups[0]) != 4 else (rest,):
-        try:
-            datetime.date(int(year), int(month), int(day))
-        except ValueError:
-            continue
-        return True
-    return False
 
 
 def _bare_mobile(match: phonenumbers.PhoneNumberMatch) -> bool:
@@ -293,6 +231,8 @@ def payment_card(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
     number typed from memory or made up for a post still reads as a card to everyone else)."""
     text = _digits_for_letters(draft.text)
     for match in _CARD.finditer(text):
+        if "+" in text[max(0, match.start(1) - 2) : match.start(1)]:
+            continue  # "+52 1 55 1234 5678": a country code starts a phone number, never a card
         grouped = _CARD_GROUPS.match(match.group(1))
         if grouped and grouped.group(1) != match.group(1) and luhn.is_valid(_digits(grouped.group(1))):
             yield match.start(1), match.start(1) + len(grouped.group(1))  # "4242 4242 4242 4242 09/27"

@@ -46,6 +46,8 @@ def detect(policy, text: str) -> dict[str, list[str]]:
         ("Alt text: a red fire truck", "alt_text", "Alt text"),
         ("Horario nuevo [Descripción: mapa de la línea 3]", "alt_text", "[Descripción:"),
         ("reach my sister on 7O3-555-O18l before noon", "phone", "7O3-555-O18l"),
+        ("Mi hermana vende pan, pídanle al +52 1 55 1234 5678", "phone", "+52 1 55 1234 5678"),
+        ("call 555-123-4567 or 555-987-6543 after five", "phone", "555-987-6543"),
         (
             "his social: six one three, two two, eight zero seven nine",
             "national_id",
@@ -206,6 +208,10 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("the 21st birthday party is on 12/14/2026", "date_of_birth"),
         ("the door code changes on the 3rd, ask Ana", "credential"),
         ("order 0145678912 left the warehouse", "phone"),  # unbroken: a number only as a mobile
+        ("le musée a reçu 2 345 678 visiteurs cette année", "phone"),
+        ("el padrón llega a 12 345 678 habitantes", "phone"),
+        ("building permit 2024 556 7781 came through today", "phone"),
+        ("Mi hermana vende pan, pídanle al +52 1 55 1234 5678", "payment_card"),
     ],
 )
 def test_detector_ignores_look_alikes(policy, text, detector):

@@ -24,6 +24,7 @@ from policy.normalize import Shadow
 from policy.phone_shapes import (
     glued_to_code,
     is_amount,
+    named_by_id_word,
     not_a_phone_shape,
     range_of_counts,
     tail_of_longer_number,
@@ -65,6 +66,8 @@ def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
             digits = _digits(match.raw_string)
             if digits in settings.allowed_numbers or len(digits) < 7:
                 continue
+            if named_by_id_word(text, match.start):
+                continue  # "tracking number 1Z 999 AA1 01 2345 6784": "number" here is not a phone's
             labelled = near_words(text, match.start, match.end, settings)
             if not labelled and (
                 glued_to_code(text, match.start, match.end)  # "CV-2024-0918", "#4471-2290", "n° 2021-1109"

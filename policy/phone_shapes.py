@@ -102,3 +102,21 @@ def not_a_phone_shape(raw: str) -> bool:
             continue
         return True
     return False
+
+
+# A number that an id word names ("tracking number 1Z 999 AA1 01 2345 6784", "order no. 4481 2290
+# 1153", "numéro de dossier 04 22 19 87"), with at most three pieces holding digits between them
+# and the letters the match continues.
+_NAMED_BY_ID_WORD = re2.compile(
+    r"(?i)\b(?:tracking|order|case|claim|account|policy|serial|confirmation|reference|ref|invoice|ticket|"
+    r"flight|permit|licen[cs]e|booking|reservation|member|membership|student|employee|badge|"
+    r"seguimiento|pedido|expediente|socio|cuenta|reserva|factura|póliza|poliza|vuelo|"
+    r"commande|suivi|dossier|facture|réservation|reservation|vol|adhérent|adherent)"
+    r"(?:\s+(?:number|no\.?|num\.?|nº|n°|#|número|numero|numéro|de (?:pedido|seguimiento|expediente|socio|"
+    r"cuenta|reserva|factura|vuelo|commande|suivi|dossier|facture|vol)))?"
+    r"\s*[:#]?\s*(?:[^\s]*\d[^\s]*\s){0,3}[^\s]*$"
+)
+
+
+def named_by_id_word(text: str, start: int) -> bool:
+    return _NAMED_BY_ID_WORD.search(text[max(0, start - 60) : start]) is not None

@@ -48,6 +48,7 @@ def detect(policy, text: str) -> dict[str, list[str]]:
         ("reach my sister on 7O3-555-O18l before noon", "phone", "7O3-555-O18l"),
         ("Mi hermana vende pan, pídanle al +52 1 55 1234 5678", "phone", "+52 1 55 1234 5678"),
         ("call 555-123-4567 or 555-987-6543 after five", "phone", "555-987-6543"),
+        ("my flight number is UA12, call me at 555-123-4567 when you land", "phone", "555-123-4567"),
         (
             "his social: six one three, two two, eight zero seven nine",
             "national_id",
@@ -211,6 +212,8 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("le musée a reçu 2 345 678 visiteurs cette année", "phone"),
         ("el padrón llega a 12 345 678 habitantes", "phone"),
         ("building permit 2024 556 7781 came through today", "phone"),
+        ("Tracking number 1Z 999 AA1 01 2345 6784 says Memphis, again", "phone"),
+        ("order no. 4481 2290 1153 arrived", "phone"),
         ("Mi hermana vende pan, pídanle al +52 1 55 1234 5678", "payment_card"),
     ],
 )

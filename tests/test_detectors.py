@@ -39,6 +39,8 @@ def detect(policy, text: str) -> dict[str, list[str]]:
         ("née le 3 mars 1990 à Lyon", "date_of_birth", "3 mars 1990"),
         ("wifi password is Tr0ub4dor! for guests", "credential", "password is Tr0ub4dor!"),
         ("the door code is 4471# btw", "credential", "door code is 4471#"),
+        ("the shared creds are opsadmin / Harbor#77 till Monday", "credential", "creds are opsadmin / Harbor#77"),
+        ("je vous mets mes identifiants : jdupont / Soleil2025", "credential", "identifiants : jdupont / Soleil2025"),
         ("key sk_live_4eC39HqLyjWDarjtT1zdp7dc leaked", "credential", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
         ("the SECRET//NOFORN annex", "marking", "SECRET//NOFORN"),
         ("marked FOUO, do not share", "marking", "marked FOUO"),
@@ -210,6 +212,8 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("the door code changes on the 3rd, ask Ana", "credential"),
         ("order 0145678912 left the warehouse", "phone"),  # unbroken: a number only as a mobile
         ("le musée a reçu 2 345 678 visiteurs cette année", "phone"),
+        ("my credentials expired again, IT says Monday", "credential"),
+        ("reach me on Signal, username riverbeat.42", "credential"),
         ("el padrón llega a 12 345 678 habitantes", "phone"),
         ("building permit 2024 556 7781 came through today", "phone"),
         ("Tracking number 1Z 999 AA1 01 2345 6784 says Memphis, again", "phone"),

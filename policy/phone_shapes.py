@@ -105,15 +105,15 @@ def not_a_phone_shape(raw: str) -> bool:
 
 
 # A number that an id word names ("tracking number 1Z 999 AA1 01 2345 6784", "order no. 4481 2290
-# 1153", "numéro de dossier 04 22 19 87"), with at most three pieces holding digits between them
-# and the letters the match continues.
+# 1153", "numero de dossier 04 22 19 87"), with at most three pieces holding digits between them
+# and the letters the match continues. Read in the shadow text, where accents are folded.
+_ID_WORDS = (
+    "tracking|order|case|claim|account|policy|serial|confirmation|reference|ref|invoice|ticket|flight|permit|"
+    "licen[cs]e|booking|reservation|member|membership|student|employee|badge|seguimiento|pedido|expediente|"
+    "socio|cuenta|reserva|factura|poliza|vuelo|commande|suivi|dossier|facture|vol|adherent"
+)
 _NAMED_BY_ID_WORD = re2.compile(
-    r"(?i)\b(?:tracking|order|case|claim|account|policy|serial|confirmation|reference|ref|invoice|ticket|"
-    r"flight|permit|licen[cs]e|booking|reservation|member|membership|student|employee|badge|"
-    r"seguimiento|pedido|expediente|socio|cuenta|reserva|factura|póliza|poliza|vuelo|"
-    r"commande|suivi|dossier|facture|réservation|reservation|vol|adhérent|adherent)"
-    r"(?:\s+(?:number|no\.?|num\.?|nº|n°|#|número|numero|numéro|de (?:pedido|seguimiento|expediente|socio|"
-    r"cuenta|reserva|factura|vuelo|commande|suivi|dossier|facture|vol)))?"
+    rf"\b(?:{_ID_WORDS})(?:\s+(?:number|no\.?|num\.?|n°|#|numero|de (?:{_ID_WORDS})))?"
     r"\s*[:#]?\s*(?:[^\s]*\d[^\s]*\s){0,3}[^\s]*$"
 )
 

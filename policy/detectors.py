@@ -8,6 +8,7 @@ kinds, names them and gives each its words (label words are data, in several lan
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 import re2
@@ -78,7 +79,7 @@ _TOKEN_SHAPES = re2.compile(
 )
 # A value is one token, or digit groups written with single spaces ("2634 118 9052").
 _VALUE_TOKENS = re2.compile(r"(\d{2,}(?: \d{2,})+|[^\s\"'`,;]{3,64})")
-_VALUE_WINDOW = 80  # characters after a key word in which its value may follow
+_VALUE_WINDOW = 100  # characters after a key word in which its value may follow
 _VALUE_STOP = frozenset(
     "the to my your his her our their for of on in is was will and not que de la le el mi mon".split()
 )
@@ -154,7 +155,8 @@ def _labelled_values(text: str, settings: DetectorSettings, token, window: int, 
 
 _SINCE = re2.compile(r"\b(?:since|from|in|until|depuis|de|en|desde|hasta)(?: (?:a|an|the|le|la|el|un|une))?\s*$")
 _SENTENCE_END = re2.compile(r"[.!?]\s+\D")  # "no. 2024-118" goes on: a digit follows
-_HYPHENATED_WORD = re2.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)+$")  # "two-step", "changez-le"
+_WORD_JOINERS = re.compile(r"[-'’]")
+_EDGE_PUNCTUATION = '.,;:!?()¿¡«»"“”‘’…'
 _NOT_SECRETS = re2.compile(
     r"^(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{1,2}[:h]\d{2}(?:am|pm)?|\d{1,3}(?:st|nd|rd|th|er|e|o|a)|\$[\d.,]+|\d{1,2}(?:am|pm)"
     r"|\d{1,3}(?:\.\d{1,3}){1,3})$"  # a section or an IP address: "Code of Conduct, section 4.2"
@@ -162,14 +164,20 @@ _NOT_SECRETS = re2.compile(
 
 
 def _secret_shaped(value: str) -> bool:
-    value = value.strip(".!?)(:")
+    value = value.strip(_EDGE_PUNCTUATION)
     if value.lower() in _VALUE_STOP or len(value) < 3 or _NOT_SECRETS.match(value.lower()):
         return False
     if _WEB_ADDRESS.match(value.lower()):
         return False  # "the full Code on GOV.UK"
     has_digit = any(c.isdigit() for c in value)
-    has_symbol = any(not c.isalnum() for c in value) and not _HYPHENATED_WORD.match(value)
+    has_symbol = any(not c.isalnum() for c in value) and not _is_joined_word(value)
     return has_digit or (has_symbol and len(value) >= 6)
+
+
+def _is_joined_word(value: str) -> bool:
+    """Words joined by hyphens or apostrophes, accented or not: "two-step", "changez-le", "sous-préfecture"."""
+    parts = _WORD_JOINERS.split(value)
+    return len(parts) > 1 and all(part.isalpha() for part in parts)
 
 
 def words_present(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:

@@ -103,6 +103,11 @@ def detect(policy, text: str) -> dict[str, list[str]]:
         ("Horaires d'été. [Image : le plan des trois piscines]", "alt_text", "[Image :"),
         ("La séance est retransmise, sous-titrée en direct.", "alt_text", "sous-titrée"),
         ("the shed opens with code 6619, lock it after", "credential", "with code 6619"),
+        (
+            "the door code for the staff entrance behind the old gym on the north side of the building is 5521B",
+            "credential",
+            "door code for the staff entrance behind the old gym on the north side of the building is 5521B",
+        ),
         ("the bike room's current code is 3390#", "credential", "current code is 3390#"),
         ("shared inbox for the fair: ops.fair@gmail.com / Harbor2291", "credential", "ops.fair@gmail.com / Harbor2291"),
         ("entrez avec m.girard / Automne2024 en attendant", "credential", "m.girard / Automne2024"),
@@ -213,6 +218,8 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("order 0145678912 left the warehouse", "phone"),  # unbroken: a number only as a mobile
         ("le musée a reçu 2 345 678 visiteurs cette année", "phone"),
         ("my credentials expired again, IT says Monday", "credential"),
+        ("Le digicode de la porte de la sous-préfecture, il a changé ?", "credential"),
+        ("El código de la puerta de atrás, ¿sigue siendo el mismo?", "credential"),
         ("reach me on Signal, username riverbeat.42", "credential"),
         ("el padrón llega a 12 345 678 habitantes", "phone"),
         ("building permit 2024 556 7781 came through today", "phone"),

@@ -19,7 +19,7 @@ from policy.detectorbase import DetectorSettings, Span
 from policy.normalize import Shadow
 from policy.numbers import national_id, payment_card, phone
 from policy.phone_shapes import is_amount
-from policy.wordlist import is_english_word
+from policy.wordlist import SHORTEST, is_dictionary_word
 
 _EMAIL = re2.compile(r"([a-z0-9][a-z0-9._%+\-]{0,63}@[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63}){1,8})")
 
@@ -225,11 +225,12 @@ _CASE_GAP_WORDS = frozenset(
 )
 
 
-_HASHTAG = re2.compile(r"(?:^|[^\w])(#[A-Za-z][A-Za-z0-9]{5,})")
+_HASHTAG = re2.compile(r"(?:^|[^\w])(#\p{L}[\p{L}\d]{5,})")
 
 
 def lowercase_hashtag(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
-    """A multi-word hashtag a screen reader cannot split: no capitals and not one dictionary word.
+    """A multi-word hashtag a screen reader cannot split: no capitals and not one dictionary word
+    (English, French or Spanish, with or without its accents).
 
     Runs on the original text: case matters here."""
     text = draft.original
@@ -237,7 +238,8 @@ def lowercase_hashtag(draft: Shadow, settings: DetectorSettings) -> Iterator[Spa
         body = match.group(1)[1:]
         if any(c.isupper() for c in body):
             continue
-        if not is_english_word(body):
+        letters = body.rstrip("0123456789")  # "#elections2026", "#covid19"
+        if len(letters) >= SHORTEST and not is_dictionary_word(letters):
             yield match.span(1)
 
 

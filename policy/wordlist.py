@@ -1,29 +1,50 @@
-"""English words for the hashtag detector, as a sorted array of 64-bit hashes.
+"""Dictionary words for the hashtag detector, as a sorted array of 64-bit hashes.
 
-The word lists of `english-words` (web2 and gcide) hold about 260,000 words; as a Python set
-they cost about 45 MB and half a second to build. Only the hashes of the words the detector can
-ask about (six letters or more) are kept, in `policy/data/english-words.npy` (regenerate with
-`python -m policy.wordlist`; a test checks the file against the package).
+A hashtag that is one word ("#recycling", "#bibliothèque", "#vacunación") reads fine without
+capitals; one made of several ("#roadsafety") does not. The words come from `english-words`
+(web2 and gcide: about 260,000 base forms) and from pyspellchecker's English, French and Spanish
+frequency lists, which add the inflected forms ("wildfires", "elections") and the two other
+languages of the pack. As a Python set they would cost about 60 MB and a second to build, so only
+the hashes of accent-folded words of six letters or more (the detector's hashtags have at least
+six) are kept, in `policy/data/hashtag-words.npy` (regenerate with `python -m policy.wordlist`;
+a test checks the file against the packages).
 """
 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
-WORDS_FILE = Path(__file__).parent / "data" / "english-words.npy"
+WORDS_FILE = Path(__file__).parent / "data" / "hashtag-words.npy"
 SHORTEST = 6  # the detector's hashtags have at least six letters
+LANGUAGES = ("en", "fr", "es")  # pyspellchecker's lists
 
 
 def word_key(word: str) -> int:
-    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+    return int.from_bytes(hashlib.blake2b(folded(word).encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def is_english_word(word: str) -> bool:
-    keys, key = _keys(), word_key(word.lower())
+def folded(word: str) -> str:
+    """Lower case without accents: a hashtag is often written without them."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def is_dictionary_word(word: str) -> bool:
+    """The word, or its singular: the Spanish list lacks many plurals ("incendios", "vacunas")."""
+    word = folded(word)
+    singulars = [word[:-1]] if word.endswith(("s", "x")) else []
+    if word.endswith("es"):
+        singulars.append(word[:-2])
+    return any(_listed(w) for w in [word, *singulars] if len(w) >= SHORTEST - 1)
+
+
+def _listed(word: str) -> bool:
+    keys, key = _keys(), word_key(word)
     at = int(np.searchsorted(keys, np.uint64(key)))
     return at < len(keys) and int(keys[at]) == key
 
@@ -33,14 +54,20 @@ def _keys() -> np.ndarray:
     return np.load(WORDS_FILE, allow_pickle=False)
 
 
-def build_keys() -> np.ndarray:
-    """The hashes, from the `english-words` package (needed only to regenerate the file)."""
+def source_words() -> set[str]:
+    """The folded words the file is built from (needs the test extra's packages)."""
     from english_words import get_english_words_set
+    from spellchecker import SpellChecker
 
-    words = get_english_words_set(["web2", "gcide"], lower=True, alpha=True)
-    return np.unique(np.array([word_key(w) for w in words if len(w) >= SHORTEST], dtype=np.uint64))
+    words = set(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
+    for language in LANGUAGES:
+        words.update(w for w in SpellChecker(language=language).word_frequency.words() if w.isalpha())
+    return {folded(w) for w in words if len(w) >= SHORTEST}
+
+
+def build_keys() -> np.ndarray:
+    return np.unique(np.array([word_key(w) for w in source_words()], dtype=np.uint64))
 
 
 if __name__ == "__main__":
     np.save(WORDS_FILE, build_keys(), allow_pickle=False)
-    print(f"wrote {WORDS_FILE}")

@@ -104,7 +104,17 @@ class _Builder:
         faq = load_faq(self.raw, set(sections), self.problems)
         model_paths = self.raw.model_paths
         return BuiltPack(
-            dict(meta), sections, questions, detectors, signals, rows, examples, model_paths, faq, self.raw
+            dict(meta),
+            sections,
+            questions,
+            detectors,
+            signals,
+            rows,
+            examples,
+            model_paths,
+            faq,
+            self.raw,
+            examples_read=self.with_examples,
         )
 
     def section(self, item: Sourced) -> Section | None:

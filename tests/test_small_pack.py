@@ -61,6 +61,27 @@ def test_new_examples_make_the_model_stale_until_retrained(trained, tmp_path):
     assert Policy.load(overlay).model_problem() == ""
 
 
+def test_a_relabelled_verdict_keeps_the_model_current_also_for_a_quick_start(trained, tmp_path):
+    """The heads learn signals, not verdicts: changing an example's `expected` changes the files'
+    bytes but not what the model was trained on, whether the examples are read at once or later."""
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(trained, copy)
+    path = next((copy / "examples").glob("*.jsonl"))
+    lines = path.read_text().splitlines()
+    first = json.loads(lines[0])
+    first["expected"] = "review" if first.get("expected") != "review" else "ok"
+    path.write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n")
+    for lazy in (False, True):
+        policy = Policy.load(copy, lazy=lazy)
+        assert policy.model_problem() == "" and len(policy.examples) == 64, lazy
+    first["signals"] = sorted(set(first["signals"]) ^ {"leak"})  # a label the heads learn from changes
+    path.write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n")
+    with pytest.raises(ModelError, match="older than the pack's examples"):
+        Policy.load(copy, lazy=True)
+
+
 def test_an_overlay_can_disable_and_change_table_rows(trained, tmp_path):
     overlay = tmp_path / "local"
     overlay.mkdir()

@@ -13,11 +13,12 @@ a test checks the file against the packages).
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from functools import cache
 from pathlib import Path
 
 import numpy as np
+
+from policy.normalize import fold_char
 
 WORDS_FILE = Path(__file__).parent / "data" / "hashtag-words.npy"
 SHORTEST = 6  # the detector's hashtags have at least six letters
@@ -29,9 +30,8 @@ def word_key(word: str) -> int:
 
 
 def folded(word: str) -> str:
-    """Lower case without accents: a hashtag is often written without them."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Folded as drafts are (lower case, no accents): a hashtag is often written without them."""
+    return "".join(map(fold_char, word))
 
 
 def is_dictionary_word(word: str) -> bool:
@@ -40,7 +40,7 @@ def is_dictionary_word(word: str) -> bool:
     singulars = [word[:-1]] if word.endswith(("s", "x")) else []
     if word.endswith("es"):
         singulars.append(word[:-2])
-    return any(_listed(w) for w in [word, *singulars] if len(w) >= SHORTEST - 1)
+    return any(_listed(w) for w in [word, *singulars] if len(w) >= SHORTEST)
 
 
 def _listed(word: str) -> bool:
@@ -71,3 +71,4 @@ def build_keys() -> np.ndarray:
 
 if __name__ == "__main__":
     np.save(WORDS_FILE, build_keys(), allow_pickle=False)
+    print(f"wrote {WORDS_FILE}")

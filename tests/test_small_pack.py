@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -64,8 +65,6 @@ def test_new_examples_make_the_model_stale_until_retrained(trained, tmp_path):
 def test_a_relabelled_verdict_keeps_the_model_current_also_for_a_quick_start(trained, tmp_path):
     """The heads learn signals, not verdicts: changing an example's `expected` changes the files'
     bytes but not what the model was trained on, whether the examples are read at once or later."""
-    import shutil
-
     copy = tmp_path / "copy"
     shutil.copytree(trained, copy)
     path = next((copy / "examples").glob("*.jsonl"))

@@ -112,6 +112,17 @@ def test_an_explicit_disclaimer_clears_the_disclaimer_finding(policy):
     assert policy.check(text).verdict is Verdict.OK
 
 
+def test_advice_given_on_the_strength_of_a_public_job_needs_a_disclaimer(policy):
+    """Rule 17 reads a plea to the public from a named public job as the agency's word; the same
+    plea from a private trade, or a public job with only a story, needs nothing."""
+    public = "Water-meter reader for the city here: if your bill doubles overnight, check the toilet flapper first."
+    private = "Plumber here: if your bill doubles overnight, check the toilet flapper first."
+    story = "Water-meter reader for the city here. A very small, very loud chihuahua chased me down Elm today."
+    assert policy.check(public).verdict is Verdict.DISCLAIMER
+    assert policy.check(private).verdict is Verdict.OK
+    assert policy.check(story).verdict is Verdict.OK
+
+
 def test_disclaimer_advice_is_dropped_when_a_draft_must_not_be_posted(policy):
     text = "As a county engineer I think the bridge plan is a waste. The site office door code is 4471#"
     assessment = policy.check(text)

@@ -25,8 +25,8 @@ SHORTEST = 6  # the detector's hashtags have at least six letters
 LANGUAGES = ("en", "fr", "es")  # pyspellchecker's lists
 
 
-def word_key(word: str) -> int:
-    return int.from_bytes(hashlib.blake2b(folded(word).encode("utf-8"), digest_size=8).digest(), "little")
+def word_key(folded_word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(folded_word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 def folded(word: str) -> str:

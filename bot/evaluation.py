@@ -37,7 +37,9 @@ class Report:
                     "why": case.get("why", ""),
                 }
             )
-        wanted, found = set(case.get("categories") or ()), set(categories)
+        if "categories" not in case:  # the pack's own drafts carry signals, not categories
+            return
+        wanted, found = set(case["categories"] or ()), set(categories)
         for category in CATEGORIES:
             if category in wanted and category in found:
                 self.category_tp[category] += 1
@@ -133,9 +135,11 @@ def format_signals(scores: dict[str, dict]) -> str:
 
 
 def format_report(data: dict) -> str:
+    if not data["total"]:
+        return "cases: 0 (no draft carries an account, on duty and an expected verdict to score)"
     lines = [
         f"cases: {data['total']}",
-        f"verdict accuracy: {data['accuracy']:.3f}",
+        f"verdict accuracy: {_fmt(data['accuracy'])}",
         f"stop recall (stop answered stop or review): {_fmt(data['stop_recall'])}",
         f"stop answered exactly stop: {_fmt(data['stop_exact_recall'])}",
         f"false-stop rate on ok cases: {_fmt(data['false_stop_rate_on_ok'])}",
@@ -146,7 +150,8 @@ def format_report(data: dict) -> str:
     for expected in LABELS:
         row = data["confusion"][expected]
         lines.append(f"  {expected:<11}" + "".join(f"{row[g]:>11}" for g in LABELS))
-    lines += ["", "per category:          precision   recall  support"]
+    if data["categories"]:
+        lines += ["", "per category:          precision   recall  support"]
     for category, scores in data["categories"].items():
         lines.append(
             f"  {category:<20}{_fmt(scores['precision']):>10}{_fmt(scores['recall']):>9}{scores['support']:>9}"

@@ -115,6 +115,11 @@ def test_cli_validate_train_and_test_on_a_pack(tmp_path):
     assert b"model: current" in run("policy", "validate", str(directory)).stdout
     scores = json.loads(run("policy", "test", str(directory), "--json").stdout)
     assert set(scores["signals"]) == {"partisan", "leak", "credential"}
+    assert scores["categories"] == {}  # the pack's drafts carry signals, not categories to score
+    printed = run("policy", "test", str(directory))
+    assert printed.returncode == 0, printed.stderr
+    printed = printed.stdout
+    assert b"per signal and detector" in printed and b"per category" not in printed and b"cases: " in printed
 
 
 def test_the_gap_tool_reports_what_each_signal_would_gain(trained):

@@ -116,6 +116,20 @@ def test_eval_reports_accuracy_confusion_and_misses(tmp_path):
     assert data["categories"]["security"]["recall"] == 1.0
 
 
+def test_eval_names_the_lines_it_could_not_score_and_exits_1(tmp_path):
+    cases = tmp_path / "cases.jsonl"
+    good = json.dumps({"text": "Polls close at 8.", "expected": "ok"})
+    cases.write_text(good + "\n{not json\n" + json.dumps({"text": "No label here."}) + "\n")
+    scored = run("eval", str(cases), "--skip-held-out")
+    out = scored.stdout.decode()
+    assert scored.returncode == 1 and "cases: 1" in out
+    assert "error: line 2: not JSON" in out and "error: line 3:" in out
+    cases.write_text("{not json\n")
+    nothing = run("eval", str(cases), "--skip-held-out")
+    assert nothing.returncode == 1 and "cases: 0" in nothing.stdout.decode()
+    assert "error: line 1: not JSON" in nothing.stdout.decode()
+
+
 @pytest.mark.skipif(not SHARED_EVAL.exists(), reason="the shared dev set is not beside this checkout")
 def test_dev_set_stays_above_its_measured_floor():
     """Measured, never trained on: the dev set beside the checkout. The floors sit a little under

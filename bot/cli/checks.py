@@ -167,17 +167,18 @@ def eval_command(file, as_json, skip_held_out, pack) -> None:
     data = report.to_dict()
     if skip_held_out:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else format_report(data))
-        return
+        sys.exit(1 if errors else 0)
     held_out = evaluate(policy, held_out_cases(policy)).to_dict()
     signals = signal_scores(policy)
     if as_json:
         data = {**data, "held_out": {k: held_out[k] for k in _HEADLINE}, "signals": signals}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
+        sys.exit(1 if errors else 0)
     click.echo(format_report(data))
     click.echo(f"\nthe pack's held-out split ({held_out['total']} drafts no head was trained on):")
     click.echo("\n".join(f"  {k}: {held_out[k]}" for k in _HEADLINE if k != "total"))
     click.echo("\n" + format_signals(signals))
+    sys.exit(1 if errors else 0)
 
 
 _HEADLINE = ("total", "accuracy", "stop_recall", "stop_exact_recall", "false_stop_rate_on_ok")

@@ -136,7 +136,7 @@ def format_signals(scores: dict[str, dict]) -> str:
 
 def format_report(data: dict) -> str:
     if not data["total"]:
-        lines = ["cases: 0 (no draft carries an account, on duty and an expected verdict to score)"]
+        lines = ["cases: 0 (no draft with an expected verdict to score)"]
         return "\n".join(lines + [f"error: {error}" for error in data["errors"]])
     lines = [
         f"cases: {data['total']}",

@@ -130,6 +130,19 @@ def test_eval_names_the_lines_it_could_not_score_and_exits_1(tmp_path):
     assert "error: line 1: not JSON" in nothing.stdout.decode()
 
 
+def test_intent_eval_names_bad_lines_instead_of_a_traceback(tmp_path):
+    messages = tmp_path / "messages.jsonl"
+    good = json.dumps({"text": "What does the policy say about disclaimers?", "intent": "question"})
+    messages.write_text(good + "\nnot json\n" + json.dumps({"text": "hi", "intent": "chitchat"}) + "\n")
+    result = run("intent", "eval", str(messages), "--json")
+    report = json.loads(result.stdout)
+    assert result.returncode == 1 and report["messages"] == 1 and b"Traceback" not in result.stderr
+    assert report["errors"][0].startswith("line 2: not JSON") and report["errors"][1].startswith('line 3: "intent"')
+    messages.write_text("")
+    empty = run("intent", "eval", str(messages))
+    assert empty.returncode == 0 and "messages 0  accuracy -" in empty.stdout.decode()
+
+
 @pytest.mark.skipif(not SHARED_EVAL.exists(), reason="the shared dev set is not beside this checkout")
 def test_dev_set_stays_above_its_measured_floor():
     """Measured, never trained on: the dev set beside the checkout. The floors sit a little under

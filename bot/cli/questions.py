@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from bot.cli.checks import parse_case
 from bot.cli.common import load_policy, pack_option
 from bot.intent import understand
 from policy import ModelError, PackError
@@ -64,6 +65,9 @@ def train() -> None:
     click.echo(f"wrote {MODEL_FILE}")
 
 
+KINDS = ("draft", "question", "command", "smalltalk")
+
+
 @intent.command(name="eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
@@ -73,7 +77,18 @@ def evaluate_intent(file, as_json) -> None:
         classifier = IntentClassifier(shared_encoder(EncoderSpec()).embed)
     except (OSError, PackError) as error:
         raise click.ClickException(f"cannot load the intent classifier: {error}") from None
-    cases = [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cases, errors = [], []
+    with file.open("rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            if not raw.strip():
+                continue
+            try:
+                case = parse_case(raw)
+                if case.get("intent") not in KINDS:
+                    raise ValueError('"intent" must be ' + ", ".join(KINDS))
+                cases.append(case)
+            except ValueError as error:
+                errors.append(f"line {number}: {error}")
     confusion: Counter = Counter()
     misses = []
     for case in cases:
@@ -84,17 +99,22 @@ def evaluate_intent(file, as_json) -> None:
     correct = sum(n for (want, got), n in confusion.items() if want == got)
     report = {
         "messages": len(cases),
-        "accuracy": round(correct / max(len(cases), 1), 3),
+        "accuracy": round(correct / len(cases), 3) if cases else None,
         "questions_taken_for_drafts": confusion[("question", "draft")],
         "confusion": {f"{want}->{got}": n for (want, got), n in sorted(confusion.items())},
         "misses": misses,
+        "errors": errors,
     }
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-        return
-    click.echo(f"messages {report['messages']}  accuracy {report['accuracy']:.3f}")
+        sys.exit(1 if errors else 0)
+    accuracy = "-" if report["accuracy"] is None else f"{report['accuracy']:.3f}"
+    click.echo(f"messages {report['messages']}  accuracy {accuracy}")
     click.echo("questions taken for drafts: " + str(report["questions_taken_for_drafts"]))
     for key, count in report["confusion"].items():
         click.echo(f"  {key:24} {count}")
     for miss in misses:
         click.echo(f"  expected {miss['expected']}, got {miss['got']}: {miss['text']}")
+    for error in errors:
+        click.echo(f"error: {error}")
+    sys.exit(1 if errors else 0)

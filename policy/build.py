@@ -55,7 +55,10 @@ def build_pack(path: str | Path | None, examples: bool = True) -> BuiltPack:
     """The pack, validated; with `examples` False its labelled drafts are read later, on demand
     (`read_built_examples`)."""
     problems: list[Problem] = []
-    raw = read_pack(resolve_pack(path), problems)
+    directory = resolve_pack(path)
+    raw = read_pack(directory, problems)
+    if not directory.is_dir():  # the missing pack's missing sections would only repeat it
+        raise PackError(problems)
     built = _Builder(raw, problems, examples).build()
     if problems:
         raise PackError(problems)

@@ -81,8 +81,9 @@ def test_an_extends_cycle_and_a_missing_directory_are_clear_errors(tmp_path):
     directory = write_pack(tmp_path / "pack", {"pack.yaml": "name: a\nextends: .\ndisclaimer: d\n"})
     with pytest.raises(PackError, match="cycle"):
         Policy.load(directory, need_model=False)
-    with pytest.raises(PackError, match="not a policy pack directory"):
+    with pytest.raises(PackError, match="not a policy pack directory") as missing:
         Policy.load(tmp_path / "nowhere", need_model=False)
+    assert len(missing.value.problems) == 1  # not also "no sections" and "disclaimer is required"
 
 
 def test_the_default_pack_and_its_model_are_current():

@@ -109,6 +109,24 @@ def parse_case(raw: bytes) -> dict:
     return {**case, "account": account, "on_duty": bool(case.get("on_duty", False))}
 
 
+def read_labelled(file: Path, key: str, allowed: tuple[str, ...]) -> tuple[list[dict], list[str]]:
+    """The lines of a labelled JSONL file whose `key` is one of `allowed`, and a "line N: reason"
+    for every other non-blank line."""
+    cases, errors = [], []
+    with file.open("rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            if not raw.strip():
+                continue
+            try:
+                case = parse_case(raw)
+                if case.get(key) not in allowed:
+                    raise ValueError(f'"{key}" must be ' + ", ".join(allowed[:-1]) + f" or {allowed[-1]}")
+                cases.append(case)
+            except ValueError as error:
+                errors.append(f"line {number}: {error}")
+    return cases, errors
+
+
 def _summary(assessment: Assessment) -> dict:
     return {
         "verdict": assessment.verdict.label,
@@ -148,18 +166,7 @@ def format_assessment(text: str, assessment: Assessment) -> str:
 def eval_command(file, as_json, skip_held_out, pack) -> None:
     """Score the policy on a labelled JSONL file (text, account, on_duty, expected, categories)."""
     policy = load_policy(pack)
-    cases, errors = [], []
-    with file.open("rb") as stream:
-        for number, raw in enumerate(stream, start=1):
-            if not raw.strip():
-                continue
-            try:
-                case = parse_case(raw)
-                if case.get("expected") not in [v.label for v in Verdict]:
-                    raise ValueError('"expected" must be ok, disclaimer, review or stop')
-                cases.append(case)
-            except ValueError as error:
-                errors.append(f"line {number}: {error}")
+    cases, errors = read_labelled(file, "expected", tuple(v.label for v in Verdict))
     show_progress = len(cases) > 500 and sys.stderr.isatty()
     with click.progressbar(cases, label="checking", file=sys.stderr) if show_progress else nullcontext(cases) as items:
         report = evaluate(policy, list(items))
@@ -167,18 +174,22 @@ def eval_command(file, as_json, skip_held_out, pack) -> None:
     data = report.to_dict()
     if skip_held_out:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else format_report(data))
-        sys.exit(1 if errors else 0)
+    else:
+        _echo_with_held_out(policy, data, as_json)
+    sys.exit(1 if errors else 0)
+
+
+def _echo_with_held_out(policy: Policy, data: dict, as_json: bool) -> None:
     held_out = evaluate(policy, held_out_cases(policy)).to_dict()
     signals = signal_scores(policy)
     if as_json:
         data = {**data, "held_out": {k: held_out[k] for k in _HEADLINE}, "signals": signals}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        sys.exit(1 if errors else 0)
+        return
     click.echo(format_report(data))
     click.echo(f"\nthe pack's held-out split ({held_out['total']} drafts no head was trained on):")
     click.echo("\n".join(f"  {k}: {held_out[k]}" for k in _HEADLINE if k != "total"))
     click.echo("\n" + format_signals(signals))
-    sys.exit(1 if errors else 0)
 
 
 _HEADLINE = ("total", "accuracy", "stop_recall", "stop_exact_recall", "false_stop_rate_on_ok")

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import click
 
-from bot.cli.checks import parse_case
+from bot.cli.checks import read_labelled
 from bot.cli.common import load_policy, pack_option
 from bot.intent import understand
 from policy import ModelError, PackError
 from policy.encoder import EncoderSpec
 from policy.encoders import shared_encoder
-from policy.intent import MODEL_FILE, TRAINING_FILE, IntentClassifier, features, fit, read_training
+from policy.intent import INTENTS, MODEL_FILE, TRAINING_FILE, IntentClassifier, features, fit, read_training
 
 
 @click.command()
@@ -65,9 +65,6 @@ def train() -> None:
     click.echo(f"wrote {MODEL_FILE}")
 
 
-KINDS = ("draft", "question", "command", "smalltalk")
-
-
 @intent.command(name="eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
@@ -77,18 +74,7 @@ def evaluate_intent(file, as_json) -> None:
         classifier = IntentClassifier(shared_encoder(EncoderSpec()).embed)
     except (OSError, PackError) as error:
         raise click.ClickException(f"cannot load the intent classifier: {error}") from None
-    cases, errors = [], []
-    with file.open("rb") as stream:
-        for number, raw in enumerate(stream, start=1):
-            if not raw.strip():
-                continue
-            try:
-                case = parse_case(raw)
-                if case.get("intent") not in KINDS:
-                    raise ValueError('"intent" must be ' + ", ".join(KINDS))
-                cases.append(case)
-            except ValueError as error:
-                errors.append(f"line {number}: {error}")
+    cases, errors = read_labelled(file, "intent", (*INTENTS, "command"))
     confusion: Counter = Counter()
     misses = []
     for case in cases:
@@ -107,14 +93,18 @@ def evaluate_intent(file, as_json) -> None:
     }
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-        sys.exit(1 if errors else 0)
+    else:
+        _echo_intent_report(report)
+    sys.exit(1 if errors else 0)
+
+
+def _echo_intent_report(report: dict) -> None:
     accuracy = "-" if report["accuracy"] is None else f"{report['accuracy']:.3f}"
     click.echo(f"messages {report['messages']}  accuracy {accuracy}")
     click.echo("questions taken for drafts: " + str(report["questions_taken_for_drafts"]))
     for key, count in report["confusion"].items():
         click.echo(f"  {key:24} {count}")
-    for miss in misses:
+    for miss in report["misses"]:
         click.echo(f"  expected {miss['expected']}, got {miss['got']}: {miss['text']}")
-    for error in errors:
+    for error in report["errors"]:
         click.echo(f"error: {error}")
-    sys.exit(1 if errors else 0)

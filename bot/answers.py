@@ -16,6 +16,13 @@ from policy import DraftError, ModelError
 
 log = logging.getLogger("policybot")
 _THANKS = re.compile(r"\b(thanks?|thank you|thx|ty|cheers|merci|gracias|appreciated?)\b", re.IGNORECASE)
+# A greeting, or a question about the bot itself, gets the introduction; other small talk ("sounds
+# good", "brb", "why?") gets a short acknowledgement that points at the verdict's findings.
+_HELLO = re.compile(
+    r"^\W*(hi|hello|hey|hiya|yo|good (morning|afternoon|evening)|greetings|bonjour|bonsoir|salut|coucou|hola|"
+    r"buen[oa]s( d[ií]as| tardes| noches)?)\b|\byou\b.*\?|\b(vous|tu|usted|t[uú])\b.*\?",
+    re.IGNORECASE,
+)
 _ACTION = re.compile(
     r"^\s*(?:¿\s*)?(?:can i|could i|may i|am i allowed to|is it (?:ok|okay|fine|allowed) (?:for me )?to|should i|"
     r"puis-je|est-ce que je peux|ai-je le droit de|puedo|se puede|está permitido)\s+(.{6,300}?)\s*\??\s*$",
@@ -66,8 +73,9 @@ async def _short_answer(turn: Turn, question: str) -> Text | None:
 
 
 async def small_talk(turn: Turn, text: str) -> Reply:
-    thanks = bool(_THANKS.search(text))
-    return Reply([Text.of(texts.YOU_ARE_WELCOME if thanks else texts.HELLO)])
+    if _THANKS.search(text):
+        return Reply([Text.of(texts.YOU_ARE_WELCOME)])
+    return Reply([Text.of(texts.HELLO if _HELLO.search(text) else texts.NOTED)])
 
 
 async def ask_intent(turn: Turn, text: str) -> Reply:

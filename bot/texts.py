@@ -85,6 +85,11 @@ HELLO = (
     '("can I use my work email on LinkedIn?"). Type `help` for everything I can do.'
 )
 YOU_ARE_WELCOME = "You're welcome! Send me another draft or question any time."
+NOTED = (
+    "OK. Paste a draft when you have one, or ask me about the policy. Wondering why I gave a verdict? "
+    "Each finding names the policy section behind it (`policy <topic>` shows a section in full), and "
+    f"*{APPEAL}* under the verdict asks a person to look again."
+)
 ASK_INTENT = "Should I check this as a post, or answer it as a question about the policy?"
 CHECK_AS_POST = "Check this as a post"
 ANSWER_AS_QUESTION = "Answer it as a question"

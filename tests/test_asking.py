@@ -44,6 +44,15 @@ async def test_a_scripted_chat(alice):
         assert verdicts(reply), text_of(reply)
 
 
+async def test_small_talk_gets_a_greeting_thanks_or_a_pointer_to_the_verdict(alice):
+    assert "Paste a draft post" in text_of(await alice.say("hello"))
+    assert "Paste a draft post" in text_of(await alice.say("how do I use you?"))
+    assert "You're welcome" in text_of(await alice.say("thanks!"))
+    for remark in ("sounds good", "why?"):
+        reply = text_of(await alice.say(remark))
+        assert "Hi!" not in reply and "Wondering why I gave a verdict?" in reply, remark
+
+
 async def test_a_policy_prefix_on_a_long_question_answers_it(alice):
     reply = await alice.say("policy can I use my work email on linkedin")
     assert not verdicts(reply)

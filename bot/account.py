@@ -52,13 +52,23 @@ def nudges_line(turn: Turn) -> str:
     return texts.NUDGES_LINE.format(state=nudges_state(turn))
 
 
+def checked_as(account: str | None, on_duty: str | None) -> str:
+    """The user's default context in words, saying plainly what the bot asks each time."""
+    account_words, duty_words = texts.ACCOUNT_WORDS.get(account or ""), texts.DUTY_WORDS.get(on_duty or "")
+    if account_words and duty_words:
+        return f"{account_words}, {duty_words}"
+    if account_words:
+        return f"{account_words}; {texts.ASK_DUTY}"
+    if duty_words:
+        return f"{texts.ASK_ACCOUNT}; {duty_words}"
+    return texts.ASK_BOTH
+
+
 def settings_reply(turn: Turn, saved: str = "") -> Reply:
     user = turn.user
-    account = texts.ACCOUNT_WORDS.get(user.account or "", texts.ASK_ME)
-    duty = texts.DUTY_WORDS.get(user.on_duty or "", texts.ASK_ME)
     names = texts.SETTING_FIELDS
     lines = (
-        (names["context"], f"{account}, {duty}"),
+        (names["context"], checked_as(user.account, user.on_duty)),
         (names["zone"], zone_of(turn)),
         (names["hours"], texts.HOURS_LINE.format(hours=format_hours(hours_of(turn)))),
         (names["nudges"], nudges_state(turn)),

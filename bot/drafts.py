@@ -182,12 +182,21 @@ async def fix(turn: Turn) -> Reply:
         return Reply([Text.of(texts.FIXED_INTRO), Text.of(texts.PRE, text=assessment.fixed)])
     stops = [f for f in assessment.findings if f.verdict.label == "stop"]
     if all(f.fix == "placeholder" for f in stops):  # only structured data: replace it
-        return Reply([Text.of(texts.FIX_PLACEHOLDERS), Text.of(texts.PRE, text=assessment.fixed)])
+        return await _placeholders_reply(turn, assessment.fixed, context)
     lines = []
     for finding in stops:
         quoted = "; ".join(f"“{_sentence(text, start, end)}”" for start, end in _first_of_each(text, finding.spans))
         lines.append(texts.REMOVE_LINE.format(quoted=quoted or "the whole post", why=finding.message))
     return Reply([Text.of(texts.FIX_STOP), Text.of("{lines}", lines="\n".join(dict.fromkeys(lines)))])
+
+
+async def _placeholders_reply(turn: Turn, replaced: str, context: Context) -> Reply:
+    """The draft with its personal data replaced. A stop leaves out the disclaimer advice, so the
+    replaced text is checked again, and gets the disclaimer when it needs one."""
+    again = await turn.services.engine.run(turn.services.policy.check, replaced, context.account, context.on_duty)
+    if again.verdict.label == "disclaimer":
+        return Reply([Text.of(texts.FIX_PLACEHOLDERS_AND_DISCLAIMER), Text.of(texts.PRE, text=again.fixed)])
+    return Reply([Text.of(texts.FIX_PLACEHOLDERS), Text.of(texts.PRE, text=replaced)])
 
 
 def _sentence(text: str, start: int, end: int) -> str:

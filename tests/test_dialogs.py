@@ -182,3 +182,19 @@ def test_lines_between_triple_quotes_are_one_draft_through_a_pipe(tmp_path):
 
     fenced = chat(tmp_path / "bot.db", ['"""', *PASTE, '"""'], "--user", "quinn")
     assert fenced.stdout.count("checked as:") == 1
+
+
+async def test_replacing_personal_data_keeps_the_disclaimer_the_stop_left_out(alice, bot):
+    await alice.say("settings account personal")
+    await alice.say("settings duty off")
+    with_view = await alice.say(
+        "Call me at 555-201-3344. I'm a county engineer and honestly the new bridge is a waste of money."
+    )
+    assert "STOP" in text_of(with_view).upper()
+    fixed = text_of(await alice.click(with_view, "What should I remove?"))
+    assert "personal data replaced and the disclaimer added" in fixed
+    assert "[phone number removed]" in fixed and "555-201" not in fixed and bot.policy.disclaimer in fixed
+
+    no_view = await alice.say("Our bake sale raised $600 for the library! Call 555-201-3344 to volunteer next year.")
+    fixed = text_of(await alice.click(no_view, "What should I remove?"))
+    assert "personal data replaced:" in fixed and bot.policy.disclaimer not in fixed

@@ -145,9 +145,9 @@ SETTING_FIELDS = {
 }
 ACCOUNT_WORDS = {"personal": "personal account", "official": "official account"}
 DUTY_WORDS = {"on": "on duty", "off": "off duty"}
-ASK_ACCOUNT = "I ask which account"
-ASK_DUTY = "I ask whether you are on duty"
-ASK_BOTH = "I ask each time (which account, on or off duty)"
+ASK_ACCOUNT = "I ask which account when it matters"
+ASK_DUTY = "I ask whether you are on duty when it matters"
+ASK_BOTH = "I ask when it matters (which account, on or off duty)"
 ON, OFF = "on", "off"
 SNOOZED_UNTIL = "snoozed until {until}"
 SETTING_BUTTONS = {

@@ -128,12 +128,12 @@ async def test_settings_are_said_back_in_human_words(alice):
         assert words in reply and "invalid literal" not in reply and "Traceback" not in reply
 
 
-async def test_settings_say_plainly_what_is_asked_each_time(alice):
-    assert "Drafts are checked as: I ask each time (which account, on or off duty)" in text_of(
+async def test_settings_say_plainly_what_is_asked(alice):
+    assert "Drafts are checked as: I ask when it matters (which account, on or off duty)" in text_of(
         await alice.say("settings")
     )
     await alice.say("settings account personal")
-    assert "personal account; I ask whether you are on duty" in text_of(await alice.say("settings"))
+    assert "personal account; I ask whether you are on duty when it matters" in text_of(await alice.say("settings"))
     await alice.say("settings duty off")
     assert "Drafts are checked as: personal account, off duty" in text_of(await alice.say("settings"))
 

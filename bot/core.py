@@ -18,13 +18,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import texts
 from bot.engine_pool import EnginePool, TooComplex
+from bot.followups import follow_up, wants_follow_up
 from bot.intent import Understood, parse_command, understand
 from bot.llm import Assistant
 from bot.messages import Incoming, Reply, Text
 from bot.metrics import DEDUPE_HITS, EVENTS, REPLY_SECONDS, STORE_ERRORS
 from bot.payloads import Awaiting, Expired, decode
 from bot.routes import ACTIONS, AWAITING, BY_INTENT, COMMANDS, Dialog
-from bot.services import BotSettings, DraftCache, Messenger
+from bot.services import BotSettings, DraftCache, LastVerdicts, Messenger
 from bot.store import Store, StoreError, UserRecord
 from bot.turn import Turn
 from policy import Policy
@@ -46,6 +47,7 @@ class Bot:
     rng: random.Random = field(default_factory=random.Random)
     extra_reviewers: set[str] = field(default_factory=set)
     drafts: DraftCache = field(default_factory=DraftCache)
+    last_verdicts: LastVerdicts = field(default_factory=LastVerdicts)
     assistant: Assistant | None = None  # the optional LLM endpoint
     engine: EnginePool = field(default_factory=EnginePool)
     _recent: dict[str, float] = field(default_factory=dict)  # event ids seen while the store was down
@@ -134,6 +136,8 @@ class Bot:
                 awaiting = None
             if awaiting and awaiting.what in AWAITING:
                 return _awaited(awaiting), f"awaiting:{awaiting.what}"
+        if action := wants_follow_up(turn):
+            return _typed(action), f"typed:{action}"
         return self._understand, "message"
 
     def _read(self, text: str) -> Understood:
@@ -186,6 +190,13 @@ def _awaited(awaiting: Awaiting) -> Dialog:
         turn.user.awaiting = None
         await turn.save_user()
         return await AWAITING[awaiting.what](turn, awaiting)
+
+    return run
+
+
+def _typed(action: str) -> Dialog:
+    async def run(turn: Turn) -> Reply:
+        return await follow_up(turn, action)
 
     return run
 

@@ -9,7 +9,7 @@ import time
 from bot import assisted, texts
 from bot.messages import Choices, FindingView, Highlight, Note, Reply, Text, VerdictBlock
 from bot.metrics import CHECK_SECONDS, VERDICTS
-from bot.payloads import DraftRef, Expired
+from bot.payloads import DraftRef, Expired, encode
 from bot.turn import Turn, choice
 from policy import ALL_CONTEXTS, Assessment, Context, DraftError
 
@@ -136,6 +136,7 @@ def verdict_reply(turn: Turn, text: str, assessment: Assessment, known: bool = T
     if level == "disclaimer":
         reply.add(Text.of(texts.SUGGESTED_DISCLAIMER, disclaimer=turn.services.policy.disclaimer))
     ref = draft_ref(turn, text, context.account, context.on_duty)
+    turn.services.last_verdicts.put(turn.user.id, level, encode(ref), turn.services.clock())
     buttons = []
     if level == "disclaimer" and assessment.fixed != text:
         buttons.append(choice(texts.ADD_DISCLAIMER, "draft.fix", ref, "primary"))

@@ -68,12 +68,37 @@ class DraftCache:
         return text if expires > now else None
 
 
+class LastVerdicts:
+    """Each user's last verdict and the button value behind it, in memory only (never stored),
+    for a while: a follow-up typed instead of a button pressed acts on it (`bot/followups.py`).
+    With several replicas, only the one that gave the verdict holds it."""
+
+    def __init__(self, ttl: float = 3600, limit: int = 10_000) -> None:
+        self.ttl, self.limit = ttl, limit
+        self._items: dict[str, tuple[float, str, str]] = {}  # user -> (expires, verdict, DraftRef value)
+
+    def put(self, user_id: str, verdict: str, value: str, now: float) -> None:
+        self._items.pop(user_id, None)  # the newest last, so the oldest go first when full
+        if len(self._items) >= self.limit:
+            for key in list(self._items)[: self.limit // 10]:
+                del self._items[key]
+        self._items[user_id] = (now + self.ttl, verdict, value)
+
+    def get(self, user_id: str, now: float) -> tuple[str, str] | None:
+        expires, verdict, value = self._items.get(user_id, (0.0, "", ""))
+        return (verdict, value) if expires > now else None
+
+    def forget(self, user_id: str) -> None:
+        self._items.pop(user_id, None)
+
+
 class Services(Protocol):
     policy: Policy
     store: Store
     messenger: Messenger
     settings: BotSettings
     drafts: DraftCache
+    last_verdicts: LastVerdicts
     assistant: Assistant | None
     engine: EnginePool
     rng: random.Random

@@ -85,6 +85,12 @@ HELLO = (
     "Hi! Paste a draft post and I'll tell you whether it's OK to post, or ask me about the policy "
     '("can I use my work email on LinkedIn?"). Type `help` for everything I can do.'
 )
+NOTHING_TO_APPEAL = "Your last draft was ok to post, so there is nothing to appeal. Paste another draft any time."
+NO_REVIEW_NEEDED = (
+    "Your last draft needs no review: it was {verdict} on a personal account. Communications review "
+    "official-account drafts and drafts answered review or stop."
+)
+FOLLOW_UP_EXPIRED = "I no longer hold your last draft. Paste it again and use the buttons under the verdict."
 YOU_ARE_WELCOME = "You're welcome! Send me another draft or question any time."
 NOTED = (
     "OK. Paste a draft when you have one, or ask me about the policy. Wondering why I gave a verdict? "

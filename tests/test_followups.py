@@ -1,0 +1,82 @@
+"""A follow-up typed instead of a button pressed acts on the user's last verdict."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import texts
+from bot.followups import typed_action
+from bot.messages import User
+from tests.harness import Person, text_of
+
+ROLE_VIEW = "As a county surveyor I think the new stadium deal is a giveaway to the owners."
+
+
+@pytest.mark.parametrize(
+    ("message", "action"),
+    [
+        ("Appeal", "draft.appeal"),
+        ("I think this is wrong.", "draft.appeal"),
+        ("c’est faux", "draft.appeal"),
+        ("quiero apelar", "draft.appeal"),
+        ("please send it for review", "draft.review"),
+        ("envíalo a revisión", "draft.review"),
+        ("add the disclaimer", "draft.fix"),
+        ("What should I remove?", "draft.fix"),
+        ("ajoute l'avertissement", "draft.fix"),
+        ("It's for the official account", "context.set"),
+        ("je suis en service", "context.set"),
+        ("rewrite it", None),  # only with an LLM endpoint
+        ("Appeal to every voter: elect Dana Ruiz on Tuesday", None),
+        ("That's wrong about the levy, and the mayor knows it.", None),
+        ("official: the pool opens at 9 tomorrow", None),
+        ("appeal " * 20, None),
+    ],
+)
+def test_typed_follow_ups_are_read_only_when_they_are_nothing_else(message, action):
+    assert typed_action(message, with_assistant=False) == action
+
+
+async def test_typed_follow_ups_act_on_the_last_verdict(alice, bot):
+    await alice.say("settings account personal")
+    await alice.say("settings duty off")
+    verdict = text_of(await alice.say(ROLE_VIEW))
+    assert "DISCLAIMER" in verdict.upper()
+
+    fixed = text_of(await alice.say("add the disclaimer"))
+    assert bot.policy.disclaimer in fixed and "county surveyor" in fixed
+
+    official = text_of(await alice.say("it's for the official account"))
+    assert "checked as: official account" in official and "Use that from now on?" in official
+
+    sent = text_of(await alice.say("send it for review please"))
+    assert "communications for review" in sent
+    filed = await bot.store.list_reviews()
+    assert [(r.kind, r.author_id) for r in filed] == [("draft", "test:alice")]
+    again = text_of(await alice.say("send it for review please"))
+    assert len(await bot.store.list_reviews()) == 1, again  # typed twice, filed once
+
+    await alice.say(ROLE_VIEW)
+    appealed = text_of(await alice.say("c'est faux"))
+    assert "Appeal #" in appealed
+    assert [r.kind for r in await bot.store.list_reviews()] == ["draft", "appeal"]
+
+
+async def test_a_follow_up_that_does_not_fit_the_verdict_says_why(alice):
+    await alice.say("settings account personal")
+    await alice.say("settings duty off")
+    assert "OK" in text_of(await alice.say("Photo of my two cats asleep on the radiator."))
+    assert text_of(await alice.say("appeal")) == texts.NOTHING_TO_APPEAL
+    assert text_of(await alice.say("send it for review")) == texts.NO_REVIEW_NEEDED.format(verdict="ok")
+
+
+async def test_without_a_verdict_held_the_words_are_read_as_any_message(alice, bot):
+    assert text_of(await alice.say("appeal")) == text_of(await alice.say("ok then"))  # small talk
+    await alice.say("settings account personal")
+    await alice.say("settings duty off")
+    await alice.say(ROLE_VIEW)
+    bob = Person(bot, User("test:bob", "Bob"))
+    assert "Appeal #" not in text_of(await bob.say("appeal"))  # alice's verdict is hers
+    bot.clock = lambda: 10**10  # long after: the verdict is no longer held
+    assert "Appeal #" not in text_of(await alice.say("appeal"))
+    assert await bot.store.list_reviews() == []

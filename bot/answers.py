@@ -8,7 +8,7 @@ import re
 
 from bot import texts
 from bot.drafts import check_text, user_defaults
-from bot.intent import POLICY_TOPIC_MAX_WORDS
+from bot.intent import is_topic
 from bot.messages import Choices, Reply, Text
 from bot.payloads import Expired, HeldText, SectionRef
 from bot.turn import Turn, choice
@@ -115,9 +115,9 @@ async def lookup(turn: Turn) -> Reply:
     if not topic:
         sections = tuple(choice(s.title, "lookup.section", SectionRef(s.id)) for s in policy.sections.values())
         return Reply([Text.of(texts.LOOKUP_WHICH), Choices(sections)])
-    if len(topic.split()) > POLICY_TOPIC_MAX_WORDS or topic.endswith("?"):
+    if not is_topic(topic):
         return await answer_question(turn, topic)
-    hits = await turn.services.engine.run(policy.lookup, topic)
+    hits = await turn.services.engine.run(policy.lookup, topic, 4, True)
     if not hits:
         titles = "; ".join(s.title for s in policy.sections.values())
         return Reply([Text.of(texts.LOOKUP_NONE, topic=topic, titles=titles)])

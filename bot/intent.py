@@ -15,6 +15,13 @@ from policy.intent import Intent, IntentClassifier
 
 COMMAND_WORDS = ("help", "policy", "quiz", "settings", "queue", "stop")
 POLICY_TOPIC_MAX_WORDS = 4
+
+
+def is_topic(text: str) -> bool:
+    """A short topic to look up ("hatch act"), not a question to answer."""
+    return len(text.split()) <= POLICY_TOPIC_MAX_WORDS and not text.strip().endswith("?")
+
+
 # Below this confidence, a message that is either a draft or a question gets two buttons.
 ASK_BELOW = 0.6
 # Questions and small talk are short: anything longer, or a paste of several paragraphs, is a draft.

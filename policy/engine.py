@@ -301,6 +301,6 @@ class Policy:
             self._retriever = Retriever(self.sections, encoder.embed, name, cache, self._built.faq)
         return self._retriever
 
-    def lookup(self, query: str, limit: int = 4) -> list[Hit]:
-        """Sections that answer a question or topic, best first, each with its best passage."""
-        return self.retriever().search(query, limit)
+    def lookup(self, query: str, limit: int = 4, topic: bool = False) -> list[Hit]:
+        """Sections that answer a question or `topic`, best first, each with its best passage."""
+        return self.retriever().search(query, limit, topic)

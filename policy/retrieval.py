@@ -31,6 +31,11 @@ RETRIEVAL_LAYERS = 12  # all of the encoder: retrieval gains far more from depth
 _TOKENS = re.compile(r"\w{2,}")
 _MARKUP = re.compile(r"\*\*|__|`")
 _SENTENCE_END = re.compile(r"(?<=[.;:])\s+")
+# words that say nothing about a topic, so "the xyzzy" is not taken as known
+_FUNCTION_WORDS = frozenset(
+    "the and for what how who why can about with from this that are est les des une pour que qui dans sur avec "
+    "los las una por para como del con sobre".split()
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,7 @@ class Retriever:
             self._units.append((section.id, None))
             texts.append(f"{section.title}. {' '.join(section.keywords)}. {' '.join(section.body.split())}")
         self._faq = [pair for pair in faq if pair[1] in sections]
+        self._faq_words: set[str] | None = None
         self._texts = texts
         self._digest = passages_digest(texts + [f"{q}\x00{sid}" for q, sid in self._faq], encoder_name)
         self._cache = cache
@@ -133,9 +139,11 @@ class Retriever:
     def cache_is_current(self) -> bool:
         return self._load_cache() is not None
 
-    def search(self, question: str, limit: int = 4) -> list[Hit]:
-        """Sections that best answer `question`, best first, each with its best paragraph."""
-        if not question.strip():
+    def search(self, question: str, limit: int = 4, topic: bool = False) -> list[Hit]:
+        """Sections that best answer `question`, best first, each with its best paragraph.
+        `topic`: a short topic ("disclaimer") finds nothing unless the pack uses one of its words,
+        since the encoder ranks sections for gibberish too."""
+        if not question.strip() or (topic and not self.knows(question)):
             return []
         query = self._embed([question[:2000]], True)[0]
         units, faq = self.vectors()
@@ -159,12 +167,30 @@ class Retriever:
             if sid in best_paragraph
         ]
 
+    def knows(self, topic: str) -> bool:
+        """Whether a section (title, keywords or text, stemmed) or a FAQ question uses a word of `topic`."""
+        words = [w for w in _TOKENS.findall(fold(topic)) if len(w) >= 3 and w not in _FUNCTION_WORDS][:16]
+        if not words:
+            return False
+        if self._faq_words is None:
+            self._faq_words = {w for question, _ in self._faq for w in _TOKENS.findall(fold(question))}
+        if any(w in self._faq_words for w in words):
+            return True
+        match = " OR ".join(f'"{w}"' for w in words)
+        with self._lock:
+            return (
+                self._index.execute("SELECT 1 FROM passages WHERE passages MATCH ? LIMIT 1", (match,)).fetchone()
+                is not None
+            )
+
     def _named(self, topic: str) -> set[str]:
         """Sections whose id, title or a keyword contains a short topic as a whole phrase ("hatch act")."""
         words = _TOKENS.findall(fold(topic))
         if not words or len(words) > 4:
             return set()
-        phrase = re.compile(r"\b" + r"\W+".join(map(re.escape, words)) + r"s?\b")
+        # a plural finds the singular and the singular the plural ("elections", "election")
+        plural = [re.escape(w.removesuffix("s")) + "s?" if len(w) > 3 else re.escape(w) for w in words]
+        phrase = re.compile(r"\b" + r"\W+".join(plural) + r"\b")
         return {
             section.id
             for section in self.sections.values()

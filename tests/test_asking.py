@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.answers import ask_intent
 from bot.intent import parse_command, understand
 from bot.messages import Incoming, VerdictBlock
@@ -75,6 +77,20 @@ async def test_a_can_i_question_gets_the_tables_short_answer(alice):
     reply = await alice.say("Can I share the draft budget before the council sees it?")
     assert not verdicts(reply)
     assert "Short answer: no." in text_of(reply) and "From " in text_of(reply)
+
+
+@pytest.mark.parametrize(
+    ("topic", "section"),
+    [("descargo", "3. Disclaimers"), ("vie privée", "5. Personal data"), ("élections", "6. Political activity")],
+)
+async def test_a_topic_in_french_or_spanish_finds_its_section(alice, topic, section):
+    assert text_of(await alice.say(f"policy {topic}")).startswith(section)
+
+
+async def test_a_topic_the_policy_never_mentions_finds_nothing(alice):
+    for topic in ("xyzzy", "the qwertyuiop", "blorp blorp"):
+        reply = text_of(await alice.say(f"policy {topic}"))
+        assert reply.startswith(f"I found no section about '{topic}'") and "3. Disclaimers" in reply
 
 
 def test_commands_take_exact_words_only():

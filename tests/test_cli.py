@@ -78,6 +78,11 @@ def test_lookup_shows_the_section_and_see_also():
     assert out.startswith("3. Disclaimers") and "See also:" in out
 
 
+def test_lookup_of_a_topic_the_policy_never_mentions_exits_1():
+    result = run("lookup", "xyzzy")
+    assert result.returncode == 1 and b"No section matches 'xyzzy'" in result.stderr and not result.stdout
+
+
 def test_policy_validate_on_the_default_pack_says_the_model_is_current():
     pack = str(ROOT / "policy" / "packs" / "default")
     out = run("policy", "validate", pack).stdout

@@ -12,7 +12,7 @@ import click
 
 from bot.cli.checks import read_labelled
 from bot.cli.common import load_policy, pack_option
-from bot.intent import understand
+from bot.intent import is_topic, understand
 from policy import ModelError, PackError
 from policy.encoder import EncoderSpec
 from policy.encoders import shared_encoder
@@ -28,7 +28,7 @@ def lookup(topic, as_json, pack) -> None:
     Exit 1 when nothing matches, with or without --json."""
     policy = load_policy(pack, need_model=False)
     try:
-        hits = policy.lookup(topic)
+        hits = policy.lookup(topic, topic=is_topic(topic))
     except ModelError as error:
         raise click.ClickException(str(error)) from None
     if as_json:

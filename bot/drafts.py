@@ -134,7 +134,7 @@ def verdict_reply(turn: Turn, text: str, assessment: Assessment, known: bool = T
     context = assessment.context
     reply.add(Note((texts.CHECKED_AS if known else texts.CHECKED_AS_MOOT).format(context=context.describe())))
     if level == "disclaimer":
-        reply.add(Text.of(texts.SUGGESTED_DISCLAIMER, disclaimer=turn.services.policy.disclaimer))
+        reply.add(Text.of(texts.SUGGESTED_DISCLAIMER, disclaimer=turn.services.policy.disclaimer_for(text)))
     ref = draft_ref(turn, text, context.account, context.on_duty)
     turn.services.last_verdicts.put(turn.user.id, level, encode(ref), turn.services.clock())
     buttons = []

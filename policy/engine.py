@@ -18,6 +18,7 @@ from policy.encoder import NAME, EncoderError, EncoderSpec
 from policy.encoders import shared_encoder
 from policy.examples import Example, digest, files_digest
 from policy.heads import Heads
+from policy.language import language_of
 from policy.model import ALL_CONTEXTS, CATEGORIES, Assessment, Context, Finding, Question, Section, Verdict
 from policy.normalize import Shadow
 from policy.retrieval import RETRIEVAL_LAYERS, Hit, Retriever
@@ -90,6 +91,12 @@ class Policy:
     @property
     def disclaimer(self) -> str:
         return str(self.meta["disclaimer"]).strip()
+
+    def disclaimer_for(self, text: str) -> str:
+        """The disclaimer in the draft's language when the pack has it (`disclaimers`), else the default."""
+        translations = self.meta.get("disclaimers") or {}
+        language = language_of(text) if translations else None
+        return str(translations[language]).strip() if language in translations else self.disclaimer
 
     @property
     def examples_digest(self) -> str:
@@ -283,7 +290,7 @@ class Policy:
         pieces.append(text[last:])
         fixed = _BLANK_RUNS.sub(" ", "".join(pieces)).strip()
         if any(f.row.fix == "add_disclaimer" for f in fired):
-            fixed = f"{fixed.rstrip()}\n\n{self.disclaimer}"
+            fixed = f"{fixed.rstrip()}\n\n{self.disclaimer_for(text)}"
         return fixed
 
     def retriever(self) -> Retriever:

@@ -7,6 +7,7 @@ A pack never loads half-way: problems are collected and `PackError` carries them
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ PACK_KEYS = {
     "version",
     "agency",
     "disclaimer",
+    "disclaimers",
     "contacts",
     "review_channel",
     "extends",
@@ -33,6 +35,7 @@ PACK_KEYS = {
     "public_email_names",
     "public_contacts",
 }
+_LANGUAGE = re.compile(r"[a-z]{2,3}")  # an ISO 639 code, as the language identifier names languages
 LIST_KEYS = {"allowed_numbers", "phone_regions", "public_email_domains", "public_email_names"}
 # file name -> the list it holds
 ITEM_FILES = {
@@ -110,9 +113,18 @@ def read_pack(directory: Path, problems: list[Problem], seen: tuple[Path, ...] =
         listed = meta[key]
         if listed is not None and not (isinstance(listed, list) and all(isinstance(v, (str, int)) for v in listed)):
             problems.append(Problem(pack_file, line_of(meta, 1), f"setting {key!r} must be a list of words or numbers"))
+    translations = meta.get("disclaimers")
+    if translations is not None and not (
+        isinstance(translations, dict)
+        and all(_LANGUAGE.fullmatch(str(k)) and isinstance(v, str) and v.strip() for k, v in translations.items())
+    ):
+        line = line_of(translations, line_of(meta, 1))
+        problems.append(Problem(pack_file, line, "'disclaimers' must map language codes (fr, es) to disclaimer texts"))
     raw = RawPack()
     if meta.get("extends"):
         raw = read_pack(_resolve_from(directory, str(meta["extends"])), problems, (*seen, directory))
+    if "disclaimer" in meta and "disclaimers" not in meta:
+        raw.meta.pop("disclaimers", None)  # an overlay's own disclaimer: the base's translations no longer say it
     raw.meta = {**raw.meta, **{k: v for k, v in meta.items() if k != "extends"}}
     raw.meta_path = pack_file
     for file_name, key in ITEM_FILES.items():

@@ -49,6 +49,12 @@ TABLE = FILES["table.yaml"]
             1,
             "setting 'public_email_names' must be a list",
         ),
+        (
+            {"pack.yaml": "name: x\ndisclaimer: d\ndisclaimers:\n  french: Mes opinions.\n"},
+            "pack.yaml",
+            4,
+            "'disclaimers' must map language codes",
+        ),
     ],
 )
 def test_broken_pack_names_file_line_and_reason(tmp_path, overrides, file, line, reason):

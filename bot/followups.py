@@ -37,8 +37,10 @@ _PHRASES = {
     "draft.fix": (
         r"fix (?:it|this|that|the draft)|add (?:the|a) disclaimer|(?:show me )?the fixed version",
         r"what (?:should|do) i (?:remove|cut|take out|change)\??",
-        r"corrige(?:-le| le)?|ajoute (?:l'|un |le )(?:avertissement|disclaimer)|que dois-je (?:enlever|retirer)\??",
-        r"arr[eé]glalo|corr[ií]gelo|a[ñn]ade (?:el|un) (?:descargo|aviso)|(?:¿)?qu[eé] (?:debo|tengo que) quitar\??",
+        r"corrige(?:-le| le)?|(?:ajoute|ajouter|mets|mettre) (?:l'|un |le )(?:avertissement|disclaimer|mention)",
+        r"que dois-je (?:enlever|retirer)\??",
+        r"arr[eé]glalo|corr[ií]gelo|(?:a[ñn]ade|agrega|pon) (?:el|un) (?:descargo|aviso)",
+        r"(?:¿)?qu[eé] (?:debo|tengo que) quitar\??",
     ),
     "draft.rewrite": (
         r"(?:suggest a |give me a )?rewrite(?: it| this)?|reword (?:it|this)",

@@ -24,6 +24,8 @@ ROLE_VIEW = "As a county surveyor I think the new stadium deal is a giveaway to 
         ("add the disclaimer", "draft.fix"),
         ("What should I remove?", "draft.fix"),
         ("ajoute l'avertissement", "draft.fix"),
+        ("mets l'avertissement", "draft.fix"),
+        ("pon el descargo", "draft.fix"),
         ("It's for the official account", "context.set"),
         ("je suis en service", "context.set"),
         ("rewrite it", None),  # only with an LLM endpoint

@@ -61,6 +61,8 @@ def render(reply: Reply, colour: bool) -> tuple[str, list[Choice]]:
                 if finding.highlights:
                     quoted = ", ".join(f'"{h.text}"' for h in finding.highlights[:3])
                     parts.append(RichText(f"      found: {quoted}", style=COLOURS[finding.level]))
+                if basis := finding.basis():
+                    parts.append(RichText(f"      {basis}", style="dim"))
         elif isinstance(block, Fields):
             if block.title:
                 parts.append(RichText(block.title, style="bold"))

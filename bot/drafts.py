@@ -126,6 +126,8 @@ def verdict_reply(turn: Turn, text: str, assessment: Assessment, known: bool = T
             f.section.id,
             f.section.title,
             tuple(Highlight(text[s:e], s, e) for s, e in _first_of_each(text, f.spans)),
+            f.band,
+            " ".join(f.like.split()),
         )
         for f in assessment.findings
         if f.verdict.label != "ok"

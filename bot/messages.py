@@ -60,6 +60,9 @@ class Highlight:
     end: int
 
 
+LIKE_CHARS = 140
+
+
 @dataclass(frozen=True)
 class FindingView:
     rule: str
@@ -68,6 +71,15 @@ class FindingView:
     section_id: str
     section_title: str
     highlights: tuple[Highlight, ...] = ()
+    band: str = ""  # a signal's confidence: possible | likely | very likely (none for a detector)
+    like: str = ""  # the pack's nearest labelled example carrying the same signal
+
+    def basis(self) -> str:
+        """Why, in a line: 'likely; reads like: "…"', or "" for a detector's finding."""
+        if not self.band:
+            return ""
+        like = self.like if len(self.like) <= LIKE_CHARS else self.like[: LIKE_CHARS - 1].rstrip() + "…"
+        return f"{self.band}; reads like: “{like}”" if like else self.band
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,11 @@ def verdict_blocks(block: VerdictBlock) -> list[dict]:
     for finding in block.findings:
         quoted = ", ".join(f"`{_escape(h.text)}`" for h in finding.highlights[:5])
         line = f"*[{finding.level}] {_escape(finding.section_title)}*\n{_escape(finding.message)}"
-        blocks.append(mrkdwn(line + (f"\n> found: {quoted}" if quoted else "")))
+        if quoted:
+            line += f"\n> found: {quoted}"
+        if basis := finding.basis():
+            line += f"\n_{_escape(basis)}_"
+        blocks.append(mrkdwn(line))
     return blocks
 
 

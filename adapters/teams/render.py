@@ -63,6 +63,8 @@ def verdict_container(block: VerdictBlock) -> dict:
         if finding.highlights:
             quoted = ", ".join(f"“{h.text}”" for h in finding.highlights[:5])
             items.append(text_block(f"Found: {quoted}", isSubtle=True, color=COLOURS[finding.level]))
+        if basis := finding.basis():
+            items.append(text_block(basis.capitalize(), isSubtle=True, size="Small"))
     return {"type": "Container", "style": STYLES[block.level], "items": items}
 
 

@@ -31,6 +31,7 @@ def test_no_draft_of_ours_repeats_eight_words_of_a_dev_draft():
     dev = set().union(*(runs(text) for text in texts_of(DEV)))
     ours = [
         *sorted((ROOT / "policy" / "packs").glob("*/examples/*.jsonl")),
+        *sorted((ROOT / "policy" / "packs").glob("*/faq/*.jsonl")),
         ROOT / "policy" / "data" / "intent_train.jsonl",
         ROOT / "policy" / "data" / "retrieval_tune.jsonl",
         *sorted((ROOT / "tests" / "data").glob("*.jsonl")),

@@ -80,6 +80,7 @@ CONTEXT_CHOICES = tuple((label, account, duty) for (account, duty), label in tex
 
 def ask_context(turn: Turn, text: str, remember: bool = True) -> Reply:
     """Which context the draft is for; `remember`: the answer also becomes the user's default."""
+    turn.services.last_verdicts.forget(turn.user.id)  # a typed "why?" or "appeal" is not about the verdict before
     buttons = tuple(
         choice(label, "context.set", draft_ref(turn, text, account, duty, remember))
         for label, account, duty in CONTEXT_CHOICES

@@ -1,6 +1,6 @@
 """A follow-up typed instead of a button pressed, in English, French or Spanish: "appeal",
 "send it for review", "add the disclaimer", "what should I remove?", "rewrite it", "it's for the
-official account", "I'm on duty". It acts on the user's last verdict (`LastVerdicts`, in memory
+official account", "I'm on duty", "why?". It acts on the user's last verdict (`LastVerdicts`, in memory
 for an hour on the replica that gave it); without one, the message is read as any other.
 Only short messages are read this way, so a draft that happens to start like one is still checked.
 """
@@ -11,10 +11,11 @@ import re
 from dataclasses import replace
 
 from bot import texts
-from bot.messages import Reply, Text
-from bot.payloads import DraftRef, decode, encode
+from bot.messages import Choices, Reply, Text
+from bot.payloads import DraftRef, SectionRef, decode, encode
 from bot.routes import ACTIONS
-from bot.turn import Turn
+from bot.turn import Turn, choice
+from policy import Policy
 
 MAX_CHARS = 80
 _POLITE = r"(?:please |pls |ok |okay |then |so |s'il te pla[iî]t |por favor )*"
@@ -41,6 +42,11 @@ _PHRASES = {
         r"que dois-je (?:enlever|retirer)\??",
         r"arr[eé]glalo|corr[ií]gelo|(?:a[ñn]ade|agrega|pon) (?:el|un) (?:descargo|aviso)",
         r"(?:¿)?qu[eé] (?:debo|tengo que) quitar\??",
+    ),
+    "why": (
+        r"why(?: not| is that| so| this verdict| that verdict| is it (?:a )?(?:stop|review|disclaimer))?",
+        r"how come|explain(?: it| this| that| the verdict)?",
+        r"pourquoi(?: (?:ça|ca|cela|ce verdict|pas))?|por ?qu[eé](?: (?:no|eso|este veredicto))?",
     ),
     "draft.rewrite": (
         r"(?:suggest a |give me a )?rewrite(?: it| this)?|reword (?:it|this)",
@@ -113,6 +119,8 @@ async def follow_up(turn: Turn, action: str) -> Reply:
         if account == "official":
             on_duty = True  # an official account always posts on duty
         ref = replace(ref, account=account, on_duty=ref.on_duty if on_duty is None else on_duty, remember=False)
+    if action == "why":
+        return await explain(turn, ref)
     turn.incoming = replace(turn.incoming, kind="action", action=action, value=encode(ref))
     reply = await ACTIONS[action](turn)
     if action in ("draft.review", "draft.appeal"):  # typed twice, it must not file it twice
@@ -124,3 +132,30 @@ def _context_of(plain: str) -> tuple[str | None, bool | None]:
     match = _CONTEXT.fullmatch(plain)
     what = match.group("what") if match else ""
     return _TERMS.get(what.removesuffix(" account"), (None, None))
+
+
+async def explain(turn: Turn, ref: DraftRef) -> Reply:
+    """ "why?" after a verdict: the policy's own words behind each finding, a paragraph a section."""
+    services = turn.services
+    text = services.drafts.get(ref.token, services.clock()) if ref.token else ref.text
+    if not text:
+        return Reply([Text.of(texts.FOLLOW_UP_EXPIRED)])
+    assessment = await services.engine.run(services.policy.check, text, ref.account, ref.on_duty)
+    findings = [f for f in assessment.findings if f.verdict.label != "ok"]
+    if not findings:
+        return Reply([Text.of(texts.WHY_OK)])
+    reply = Reply([Text.of(texts.WHY_INTRO, verdict=assessment.verdict.label)])
+    sections = {f.section.id: f for f in findings}
+    for finding in sections.values():
+        passage = await services.engine.run(_passage_for, services.policy, finding.section.id, finding.message)
+        reply.add(Text.of(texts.ANSWER_PASSAGE, title=finding.section.title, passage=passage))
+    buttons = tuple(choice(f.section.title, "lookup.section", SectionRef(f.section.id)) for f in sections.values())
+    return reply.add(Choices(buttons, texts.READ_SECTION))
+
+
+def _passage_for(policy: Policy, section_id: str, message: str) -> str:
+    """The paragraph of a section that best says what a finding's message says."""
+    for hit in policy.lookup(message, limit=len(policy.sections)):
+        if hit.section.id == section_id:
+            return hit.passage
+    return policy.sections[section_id].body.split("\n\n")[0]

@@ -90,6 +90,11 @@ NO_REVIEW_NEEDED = (
     "Your last draft needs no review: it was {verdict} on a personal account. Communications review "
     "official-account drafts and drafts answered review or stop."
 )
+WHY_INTRO = "It is *{verdict}* because of what the policy says here:"
+WHY_OK = (
+    "I found nothing the policy asks you to change: no personal data, nothing confidential, nothing "
+    "partisan where it is not allowed, no view that needs a disclaimer. `policy <topic>` shows any section."
+)
 FOLLOW_UP_EXPIRED = "I no longer hold your last draft. Paste it again and use the buttons under the verdict."
 YOU_ARE_WELCOME = "You're welcome! Send me another draft or question any time."
 NOTED = (

@@ -28,6 +28,9 @@ ROLE_VIEW = "As a county surveyor I think the new stadium deal is a giveaway to 
         ("pon el descargo", "draft.fix"),
         ("It's for the official account", "context.set"),
         ("je suis en service", "context.set"),
+        ("Why?", "why"),
+        ("pourquoi ce verdict", "why"),
+        ("¿por qué?", "why"),
         ("rewrite it", None),  # only with an LLM endpoint
         ("Appeal to every voter: elect Dana Ruiz on Tuesday", None),
         ("That's wrong about the levy, and the mayor knows it.", None),
@@ -82,3 +85,17 @@ async def test_without_a_verdict_held_the_words_are_read_as_any_message(alice, b
     bot.clock = lambda: 10**10  # long after: the verdict is no longer held
     assert "Appeal #" not in text_of(await alice.say("appeal"))
     assert await bot.store.list_reviews() == []
+
+
+async def test_why_quotes_the_policy_behind_each_finding_of_the_last_verdict(alice, bot):
+    await alice.say("settings account personal")
+    await alice.say("settings duty off")
+    await alice.say("Text me at 555-201-3344 about the bake sale.")
+    why = text_of(await alice.say("why?"))
+    assert why.startswith("It is stop because") and "5. Personal data and privacy" in why
+    assert "phone numbers" in why  # the section's own words, not the finding's message again
+    await alice.say("Photo of my two cats asleep on the radiator.")
+    assert text_of(await alice.say("why")).startswith("I found nothing the policy asks you to change")
+    await alice.say("settings account ask")
+    await alice.say("Vote for Dana Ruiz on Tuesday!")  # asks which account: no verdict yet
+    assert "It is" not in text_of(await alice.say("why"))

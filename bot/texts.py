@@ -4,6 +4,7 @@ HELP = """I check social-media drafts against {agency}'s policy before you post.
 
 *Send me a draft* (just paste it) and I'll answer *ok*, *disclaimer*, *review* or *stop*, with the policy section behind each finding and a fixed version.
 Start a draft with `official:` or `personal:` (and `on duty:` / `off duty:`) to check it in another context once.
+After a verdict, press its buttons or type `why?`, `appeal`, `send it for review`, `add the disclaimer` or `it's for the official account`.
 
 Commands:
 • `policy <topic>`: look a policy section up (`policy disclaimer`, `policy hatch act`)

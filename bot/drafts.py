@@ -139,7 +139,7 @@ def verdict_reply(turn: Turn, text: str, assessment: Assessment, known: bool = T
     if level == "disclaimer":
         reply.add(Text.of(texts.SUGGESTED_DISCLAIMER, disclaimer=turn.services.policy.disclaimer_for(text)))
     ref = draft_ref(turn, text, context.account, context.on_duty)
-    turn.services.last_verdicts.put(turn.user.id, level, encode(ref), turn.services.clock())
+    turn.services.last_verdicts.put(turn.user.id, (level, encode(ref)), turn.services.clock())
     buttons = []
     if level == "disclaimer" and assessment.fixed != text:
         buttons.append(choice(texts.ADD_DISCLAIMER, "draft.fix", ref, "primary"))

@@ -11,8 +11,9 @@ import re
 from dataclasses import replace
 
 from bot import texts
+from bot.drafts import draft_of
 from bot.messages import Choices, Reply, Text
-from bot.payloads import DraftRef, SectionRef, decode, encode
+from bot.payloads import DraftRef, Expired, SectionRef, decode, encode
 from bot.routes import ACTIONS
 from bot.turn import Turn, choice
 from policy import Policy
@@ -54,13 +55,6 @@ _PHRASES = {
     ),
 }
 _ACTIONS = {action: re.compile(f"{_POLITE}(?:{'|'.join(p)}){_END}") for action, p in _PHRASES.items()}
-_CONTEXT = re.compile(
-    r"(?:(?:it'?s|it is|this is|that'?s|that is|i'?m|i am|c'est|je suis|es|estoy|era|i was)"
-    r"(?: (?:for|on|from|pour|sur|de|en|para|desde))?(?: (?:the|my|le|mon|la|ma|mi|el))? )?"
-    r"(?P<what>official account|official|personal account|personal|on duty|off duty|at work|"
-    r"compte officiel|compte personnel|en service|hors service|au travail|"
-    r"cuenta oficial|cuenta personal|de servicio|fuera de servicio|en el trabajo)"
-)
 _TERMS = {
     "official": ("official", None),
     "personal": ("personal", None),
@@ -78,6 +72,11 @@ _TERMS = {
     "fuera de servicio": (None, False),
     "en el trabajo": (None, True),
 }
+_CONTEXT = re.compile(
+    r"(?:(?:it'?s|it is|this is|that'?s|that is|i'?m|i am|c'est|je suis|es|estoy|era|i was)"
+    r"(?: (?:for|on|from|pour|sur|de|en|para|desde))?(?: (?:the|my|le|mon|la|ma|mi|el))? )?"
+    f"(?P<what>{'|'.join(sorted(map(re.escape, _TERMS), key=len, reverse=True))})(?: account)?"
+)
 
 
 def _plain(text: str) -> str:
@@ -119,10 +118,11 @@ async def follow_up(turn: Turn, action: str) -> Reply:
         if account == "official":
             on_duty = True  # an official account always posts on duty
         ref = replace(ref, account=account, on_duty=ref.on_duty if on_duty is None else on_duty, remember=False)
-    if action == "why":
-        return await explain(turn, ref)
     turn.incoming = replace(turn.incoming, kind="action", action=action, value=encode(ref))
-    reply = await ACTIONS[action](turn)
+    try:
+        reply = await (explain(turn) if action == "why" else ACTIONS[action](turn))
+    except Expired:  # a long draft's text was dropped from memory before its verdict
+        return Reply([Text.of(texts.FOLLOW_UP_EXPIRED)])
     if action in ("draft.review", "draft.appeal"):  # typed twice, it must not file it twice
         turn.services.last_verdicts.forget(turn.user.id)
     return reply
@@ -131,16 +131,14 @@ async def follow_up(turn: Turn, action: str) -> Reply:
 def _context_of(plain: str) -> tuple[str | None, bool | None]:
     match = _CONTEXT.fullmatch(plain)
     what = match.group("what") if match else ""
-    return _TERMS.get(what.removesuffix(" account"), (None, None))
+    return _TERMS.get(what, (None, None))
 
 
-async def explain(turn: Turn, ref: DraftRef) -> Reply:
+async def explain(turn: Turn) -> Reply:
     """ "why?" after a verdict: the policy's own words behind each finding, a paragraph a section."""
     services = turn.services
-    text = services.drafts.get(ref.token, services.clock()) if ref.token else ref.text
-    if not text:
-        return Reply([Text.of(texts.FOLLOW_UP_EXPIRED)])
-    assessment = await services.engine.run(services.policy.check, text, ref.account, ref.on_duty)
+    text, context, _ = draft_of(turn)
+    assessment = await services.engine.run(services.policy.check, text, context.account, context.on_duty)
     findings = [f for f in assessment.findings if f.verdict.label != "ok"]
     if not findings:
         return Reply([Text.of(texts.WHY_OK)])

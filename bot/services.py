@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from bot.config import CORE_SETTINGS
 from bot.engine_pool import EnginePool
@@ -17,6 +17,8 @@ from bot.llm import Assistant
 from bot.messages import Reply
 from bot.store import Store
 from policy import Policy
+
+V = TypeVar("V")
 
 
 class Unreachable(Exception):
@@ -48,48 +50,48 @@ class BotSettings:
         return cls(**{k: v for k, v in values.items() if k in names and v is not None})
 
 
-class DraftCache:
-    """Texts that do not fit in a button value, kept in memory only (never stored) for a while."""
+class Expiring(Generic[V]):
+    """Values kept in memory only (never stored) for `ttl` seconds, at most `limit` of them: when
+    full, the oldest tenth goes first."""
 
     def __init__(self, ttl: float = 3600, limit: int = 10_000) -> None:
         self.ttl, self.limit = ttl, limit
-        self._items: dict[str, tuple[float, str]] = {}
+        self._items: dict[str, tuple[float, V]] = {}  # in the order put, so the oldest first
+
+    def put(self, key: str, value: V, now: float) -> None:
+        self._items.pop(key, None)
+        if len(self._items) >= self.limit:
+            for old in list(self._items)[: self.limit // 10]:
+                del self._items[old]
+        self._items[key] = (now + self.ttl, value)
+
+    def get(self, key: str, now: float) -> V | None:
+        held = self._items.get(key)
+        return held[1] if held and held[0] > now else None
+
+    def forget(self, key: str) -> None:
+        self._items.pop(key, None)
+
+
+class DraftCache:
+    """Texts that do not fit in a button value, under a random token, in memory only for a while."""
+
+    def __init__(self, ttl: float = 3600, limit: int = 10_000) -> None:
+        self._texts: Expiring[str] = Expiring(ttl, limit)
 
     def put(self, text: str, now: float) -> str:
-        if len(self._items) >= self.limit:
-            for key in sorted(self._items, key=lambda k: self._items[k][0])[: self.limit // 10]:
-                del self._items[key]
         token = f"{random.getrandbits(64):016x}"
-        self._items[token] = (now + self.ttl, text)
+        self._texts.put(token, text, now)
         return token
 
     def get(self, token: str, now: float) -> str | None:
-        expires, text = self._items.get(token, (0.0, ""))
-        return text if expires > now else None
+        return self._texts.get(token, now)
 
 
-class LastVerdicts:
-    """Each user's last verdict and the button value behind it, in memory only (never stored),
-    for a while: a follow-up typed instead of a button pressed acts on it (`bot/followups.py`).
+class LastVerdicts(Expiring[tuple[str, str]]):
+    """Each user's last verdict and the button value behind it, (verdict, DraftRef value), in memory
+    only for an hour: a follow-up typed instead of a button pressed acts on it (`bot/followups.py`).
     With several replicas, only the one that gave the verdict holds it."""
-
-    def __init__(self, ttl: float = 3600, limit: int = 10_000) -> None:
-        self.ttl, self.limit = ttl, limit
-        self._items: dict[str, tuple[float, str, str]] = {}  # user -> (expires, verdict, DraftRef value)
-
-    def put(self, user_id: str, verdict: str, value: str, now: float) -> None:
-        self._items.pop(user_id, None)  # the newest last, so the oldest go first when full
-        if len(self._items) >= self.limit:
-            for key in list(self._items)[: self.limit // 10]:
-                del self._items[key]
-        self._items[user_id] = (now + self.ttl, verdict, value)
-
-    def get(self, user_id: str, now: float) -> tuple[str, str] | None:
-        expires, verdict, value = self._items.get(user_id, (0.0, "", ""))
-        return (verdict, value) if expires > now else None
-
-    def forget(self, user_id: str) -> None:
-        self._items.pop(user_id, None)
 
 
 class Services(Protocol):

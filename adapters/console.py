@@ -60,8 +60,8 @@ def render(reply: Reply, colour: bool) -> tuple[str, list[Choice]]:
                 parts.append(RichText(f"  - [{finding.level}] {finding.section_title}: {finding.message}"))
                 if finding.highlights:
                     quoted = ", ".join(f'"{h.text}"' for h in finding.highlights[:3])
-                    parts.append(RichText(f"      found: {quoted}", style=COLOURS[finding.level]))
-                if basis := finding.basis():
+                    parts.append(RichText(f"      {block.found}: {quoted}", style=COLOURS[finding.level]))
+                if basis := finding.basis(block.reads_like):
                     parts.append(RichText(f"      {basis}", style="dim"))
         elif isinstance(block, Fields):
             if block.title:

@@ -6,13 +6,22 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import texts
+from bot.catalog import LANGUAGE_WORDS, answer_in, texts
 from bot.human import FOREVER_DAYS, format_hours, parse_hours, parse_snooze, parse_switch, parse_timezone
 from bot.messages import Choices, Fields, Reply, Text
 from bot.payloads import SettingChoice
 from bot.turn import Turn, choice
 
-SETTING_ALIASES = {"tz": "timezone", "zone": "timezone", "hour": "hours", "nudge": "nudges", "reminder": "reminders"}
+SETTING_ALIASES = {
+    "tz": "timezone",
+    "zone": "timezone",
+    "hour": "hours",
+    "nudge": "nudges",
+    "reminder": "reminders",
+    "lang": "language",
+    "langue": "language",
+    "idioma": "language",
+}
 
 
 async def help_reply(turn: Turn) -> Reply:
@@ -73,6 +82,7 @@ def settings_reply(turn: Turn, saved: str = "") -> Reply:
         (names["hours"], texts.HOURS_LINE.format(hours=format_hours(hours_of(turn)))),
         (names["nudges"], nudges_state(turn)),
         (names["reminders"], texts.ON if user.reminders else texts.OFF),
+        (names["language"], texts.LANGUAGE_NAMES.get(user.language or "", texts.LANGUAGE_AUTO)),
     )
     reply = Reply([Text.of(texts.SETTINGS_SAVED, what=saved)] if saved else [])
     reply.add(Fields(lines, title=texts.SETTINGS_TITLE))
@@ -169,6 +179,16 @@ def _choose(value: str, options: tuple[str, ...]) -> str | None:
     return cleaned
 
 
+def _set_language(turn: Turn, value: str) -> str:
+    cleaned = value.lower().strip()
+    if cleaned not in (*LANGUAGE_WORDS, "auto"):
+        raise ValueError("choose en, fr, es or auto")
+    turn.user.language = LANGUAGE_WORDS.get(cleaned)
+    if turn.user.language:
+        answer_in(turn.user.language)  # the confirmation already in the new language
+    return texts.SAVED_LANGUAGE.format(language=texts.LANGUAGE_NAMES.get(turn.user.language or "", texts.LANGUAGE_AUTO))
+
+
 SETTERS: dict[str, Callable[[Turn, str], str]] = {
     "timezone": _set_timezone,
     "hours": _set_hours,
@@ -177,6 +197,7 @@ SETTERS: dict[str, Callable[[Turn, str], str]] = {
     "reminders": _set_reminders,
     "account": _set_account,
     "duty": _set_duty,
+    "language": _set_language,
 }
 
 

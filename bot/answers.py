@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 
-from bot import texts
+from bot.catalog import texts
 from bot.drafts import check_text, user_defaults
 from bot.intent import is_topic
 from bot.messages import Choices, Reply, Text
@@ -28,7 +28,7 @@ _ACTION = re.compile(
     r"puis-je|est-ce que je peux|ai-je le droit de|puedo|se puede|está permitido)\s+(.{6,300}?)\s*\??\s*$",
     re.IGNORECASE,
 )
-SHORT_ANSWERS = {"stop": texts.SHORT_NO, "review": texts.SHORT_REVIEW, "disclaimer": texts.SHORT_DISCLAIMER}
+SHORT_ANSWERS = {"stop": "SHORT_NO", "review": "SHORT_REVIEW", "disclaimer": "SHORT_DISCLAIMER"}  # names in texts
 
 
 async def answer_question(turn: Turn, question: str) -> Reply:
@@ -69,7 +69,7 @@ async def _short_answer(turn: Turn, question: str) -> Text | None:
     decisive = [f for f in assessment.findings if f.verdict.label == level and f.band != "possible"]
     if level not in SHORT_ANSWERS or not decisive:
         return None
-    return Text.of(SHORT_ANSWERS[level], message=decisive[0].message, section=decisive[0].section.title)
+    return Text.of(getattr(texts, SHORT_ANSWERS[level]), message=decisive[0].message, section=decisive[0].section.title)
 
 
 async def small_talk(turn: Turn, text: str) -> Reply:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from bot import texts
+from bot.catalog import texts
 from bot.messages import Reply, Text
 from bot.turn import Turn
 from policy import ALL_CONTEXTS, Assessment, Context, DraftError, Verdict

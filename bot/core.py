@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot import texts
+from bot.catalog import answer_in, language_for, speaking, texts
 from bot.engine_pool import EnginePool, TooComplex
 from bot.followups import follow_up, wants_follow_up
 from bot.intent import Understood, parse_command, understand
@@ -25,7 +25,7 @@ from bot.messages import Incoming, Reply, Text
 from bot.metrics import DEDUPE_HITS, EVENTS, REPLY_SECONDS, STORE_ERRORS
 from bot.payloads import Awaiting, Expired, decode
 from bot.routes import ACTIONS, AWAITING, BY_INTENT, COMMANDS, Dialog
-from bot.services import BotSettings, DraftCache, LastVerdicts, Messenger
+from bot.services import BotSettings, DraftCache, Expiring, LastVerdicts, Messenger
 from bot.store import Store, StoreError, UserRecord
 from bot.turn import Turn
 from policy import Policy
@@ -48,6 +48,8 @@ class Bot:
     extra_reviewers: set[str] = field(default_factory=set)
     drafts: DraftCache = field(default_factory=DraftCache)
     last_verdicts: LastVerdicts = field(default_factory=LastVerdicts)
+    # the language each user last wrote in, for a pressed button or a one-word message (in memory)
+    languages: Expiring[str] = field(default_factory=lambda: Expiring(ttl=30 * 86400))
     assistant: Assistant | None = None  # the optional LLM endpoint
     engine: EnginePool = field(default_factory=EnginePool)
     _recent: dict[str, float] = field(default_factory=dict)  # event ids seen while the store was down
@@ -58,6 +60,10 @@ class Bot:
         return set(self.settings.reviewers) | self.extra_reviewers
 
     async def handle(self, incoming: Incoming) -> Reply | None:
+        with speaking(self.languages.get(incoming.user.id, self.clock()) or incoming.user.locale):
+            return await self._handle(incoming)
+
+    async def _handle(self, incoming: Incoming) -> Reply | None:
         started = time.perf_counter()
         route = "-"
         try:
@@ -65,6 +71,7 @@ class Bot:
                 return None
             EVENTS.labels(incoming.platform, incoming.kind).inc()
             turn = await self._turn(incoming)
+            self._choose_language(turn)
             dialog, route = self.route(turn)
             reply = await dialog(turn)
         except TooComplex as error:
@@ -85,6 +92,15 @@ class Bot:
         REPLY_SECONDS.labels(incoming.platform).observe(elapsed)
         log.info("turn user=%s kind=%s route=%s ms=%.1f", incoming.user.id, incoming.kind, route, elapsed * 1000)
         return reply
+
+    def _choose_language(self, turn: Turn) -> None:
+        incoming = turn.incoming
+        typed = incoming.text if incoming.kind == "message" else incoming.argument
+        last = self.languages.get(incoming.user.id, self.clock())
+        language = language_for(typed, turn.user.language, incoming.user.locale, last)
+        answer_in(language)
+        if language != last:
+            self.languages.put(incoming.user.id, language, self.clock())
 
     async def _turn(self, incoming: Incoming) -> Turn:
         """The user's record; while the store is down, a stand-in with the defaults (offline)."""

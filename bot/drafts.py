@@ -6,7 +6,8 @@ import logging
 import re
 import time
 
-from bot import assisted, texts
+from bot import assisted
+from bot.catalog import context_words, texts
 from bot.messages import Choices, FindingView, Highlight, Note, Reply, Text, VerdictBlock
 from bot.metrics import CHECK_SECONDS, VERDICTS
 from bot.payloads import DraftRef, Expired, encode
@@ -75,15 +76,12 @@ async def check_text(turn: Turn, text: str) -> Reply:
     return reply.add(Note(texts.SETTINGS_UNAVAILABLE)) if turn.offline else reply
 
 
-CONTEXT_CHOICES = tuple((label, account, duty) for (account, duty), label in texts.CONTEXT_BUTTONS.items())
-
-
 def ask_context(turn: Turn, text: str, remember: bool = True) -> Reply:
     """Which context the draft is for; `remember`: the answer also becomes the user's default."""
     turn.services.last_verdicts.forget(turn.user.id)  # a typed "why?" or "appeal" is not about the verdict before
     buttons = tuple(
         choice(label, "context.set", draft_ref(turn, text, account, duty, remember))
-        for label, account, duty in CONTEXT_CHOICES
+        for (account, duty), label in texts.CONTEXT_BUTTONS.items()
     )
     return Reply([Text.of(texts.ASK_CONTEXT if remember else texts.ASK_CONTEXT_ONCE), Choices(buttons)])
 
@@ -127,15 +125,21 @@ def verdict_reply(turn: Turn, text: str, assessment: Assessment, known: bool = T
             f.section.id,
             f.section.title,
             tuple(Highlight(text[s:e], s, e) for s, e in _first_of_each(text, f.spans)),
-            f.band,
+            texts.BANDS.get(f.band, f.band),
             " ".join(f.like.split()),
         )
         for f in assessment.findings
         if f.verdict.label != "ok"
     )
-    reply = Reply([VerdictBlock(level, texts.SUMMARIES[level], findings)])
+    reply = Reply([VerdictBlock(level, texts.SUMMARIES[level], findings, texts.FOUND, texts.READS_LIKE)])
     context = assessment.context
-    reply.add(Note((texts.CHECKED_AS if known else texts.CHECKED_AS_MOOT).format(context=context.describe())))
+    reply.add(
+        Note(
+            (texts.CHECKED_AS if known else texts.CHECKED_AS_MOOT).format(
+                context=context_words(context.account, context.on_duty)
+            )
+        )
+    )
     if level == "disclaimer":
         reply.add(Text.of(texts.SUGGESTED_DISCLAIMER, disclaimer=turn.services.policy.disclaimer_for(text)))
     ref = draft_ref(turn, text, context.account, context.on_duty)
@@ -164,9 +168,9 @@ async def set_context(turn: Turn) -> Reply:
         turn.user.account = context.account
         turn.user.on_duty = "on" if context.on_duty else "off"
         await turn.save_user()
-        reply.blocks.insert(0, Text.of(texts.CONTEXT_SAVED, context=context.describe()))
+        reply.blocks.insert(0, Text.of(texts.CONTEXT_SAVED, context=context_words(context.account, context.on_duty)))
     elif (turn.user.account, turn.user.on_duty) != (context.account, "on" if context.on_duty else "off"):
-        reply.add(Text.of(texts.JUST_THIS_DRAFT, context=context.describe()))
+        reply.add(Text.of(texts.JUST_THIS_DRAFT, context=context_words(context.account, context.on_duty)))
         keep = draft_ref(turn, text, context.account, context.on_duty, remember=True)
         reply.add(Choices((choice(texts.FROM_NOW_ON, "context.set", keep),)))
     return reply

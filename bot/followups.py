@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot import texts
+from bot.catalog import texts
 from bot.drafts import draft_of
 from bot.messages import Choices, Reply, Text
 from bot.payloads import DraftRef, Expired, SectionRef, decode, encode

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot import texts
 from bot.account import settings_reply
+from bot.catalog import texts
 from bot.messages import Fields, Incoming, Reply, Text, User
 from bot.reviews import item_reply
 from bot.services import Services

@@ -14,6 +14,19 @@ from bot.account import SETTING_WORDS
 from policy.intent import Intent, IntentClassifier
 
 COMMAND_WORDS = ("help", "policy", "quiz", "settings", "queue", "stop")
+COMMAND_ALIASES = {  # the same commands in French and Spanish
+    "aide": "help",
+    "ayuda": "help",
+    "politique": "policy",
+    "política": "policy",
+    "politica": "policy",
+    "paramètres": "settings",
+    "parametres": "settings",
+    "ajustes": "settings",
+    "arrêter": "stop",
+    "arreter": "stop",
+    "detener": "stop",
+}
 POLICY_TOPIC_MAX_WORDS = 4
 
 
@@ -58,6 +71,7 @@ def parse_command(text: str) -> Command | None:
         return Command("answer", stripped)  # a quiz answer typed instead of pressed
     word, rest = _split(stripped)
     word = word.rstrip("?!.:")
+    word = COMMAND_ALIASES.get(word, word)
     if word not in COMMAND_WORDS:
         return None
     if not rest:

@@ -14,6 +14,7 @@ class User:
     name: str = ""
     tenant: str = ""
     timezone: str = ""
+    locale: str = ""  # the platform's, e.g. "fr-CA"; the bot answers in its language when it has it
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,15 @@ class FindingView:
     section_id: str
     section_title: str
     highlights: tuple[Highlight, ...] = ()
-    band: str = ""  # a signal's confidence: possible | likely | very likely (none for a detector)
+    band: str = ""  # a signal's confidence, in the reply's language: possible | likely | very likely
     like: str = ""  # the pack's nearest labelled example carrying the same signal
 
-    def basis(self) -> str:
+    def basis(self, reads_like: str = "reads like") -> str:
         """Why, in a line: 'likely; reads like: "…"', or "" for a detector's finding."""
         if not self.band:
             return ""
         like = self.like if len(self.like) <= LIKE_CHARS else self.like[: LIKE_CHARS - 1].rstrip() + "…"
-        return f"{self.band}; reads like: “{like}”" if like else self.band
+        return f"{self.band}; {reads_like}: “{like}”" if like else self.band
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ class VerdictBlock:
     level: str  # ok | disclaimer | review | stop
     summary: str
     findings: tuple[FindingView, ...] = ()
+    found: str = "found"  # the labels renderers show, in the reply's language
+    reads_like: str = "reads like"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import logging
 import random
 import uuid
 
-from bot import texts
+from bot.catalog import texts
 from bot.messages import Choices, Note, Reply, Text
 from bot.payloads import QuizPick
 from bot.services import Services

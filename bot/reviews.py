@@ -6,7 +6,7 @@ import json
 import logging
 from datetime import UTC, datetime
 
-from bot import texts
+from bot.catalog import context_words, texts
 from bot.drafts import draft_of
 from bot.messages import Choices, Fields, Reply, Text
 from bot.payloads import Awaiting, Decision, encode
@@ -17,7 +17,7 @@ from policy import Policy
 
 log = logging.getLogger("policybot")
 ASKS_FOR_COMMENT = ("send_back", "overturn")
-SKIP_WORDS = ("skip", "no", "none", "-")
+SKIP_WORDS = ("skip", "no", "none", "-", "passer", "non", "aucun", "omitir", "ninguno")
 
 
 def findings_of(policy: Policy, item: ReviewItem) -> str:
@@ -37,9 +37,7 @@ def findings_of(policy: Policy, item: ReviewItem) -> str:
 def item_reply(policy: Policy, item: ReviewItem) -> Reply:
     created = datetime.fromtimestamp(item.created_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
     names = texts.REVIEW_FIELDS
-    context = (
-        f"{texts.ACCOUNT_WORDS.get(item.account, item.account)}, {texts.DUTY_WORDS['on' if item.on_duty else 'off']}"
-    )
+    context = context_words(item.account, item.on_duty)
     fields = [
         (names["item"], f"#{item.id}"),
         (names["from"], item.author_name or item.author_id),

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import holidays as holiday_data
 
-from bot import texts
+from bot.catalog import speaking, texts
 from bot.config import Setting, positive_int
 from bot.messages import Choices, Reply, Text
 from bot.metrics import NUDGES, STORE_ERRORS
@@ -204,9 +204,11 @@ class Scheduler:
                 if await store.get_quiz_session(user.id) is not None:  # the last nudge is unanswered
                     await store.finish_job(job, user.id, self.plan_for(job, user, now + every * DAY), None)
                     return False
-                reply, session = await self.nudge(user)
+                with speaking(user.language):
+                    reply, session = await self.nudge(user)
             else:
-                reply = self.reminder()
+                with speaking(user.language):
+                    reply = self.reminder(user.language)
             await self.services.messenger.send(user.id, reply)
         except Unreachable:
             log.info("user unreachable, marked: user=%s", user.id)
@@ -235,10 +237,10 @@ class Scheduler:
         reply.blocks.insert(0, Text.of(texts.NUDGE_INTRO))
         return reply, session
 
-    def reminder(self) -> Reply:
+    def reminder(self, language: str | None = None) -> Reply:
         return Reply(
             [
-                Text.of(texts.REMINDER, disclaimer=self.services.policy.disclaimer),
+                Text.of(texts.REMINDER, disclaimer=self.services.policy.disclaimer_in(language)),
                 Choices(
                     (
                         choice(texts.REMINDER_YES, "reminder.ok", None),

@@ -36,6 +36,7 @@ users = sa.Table(
     sa.Column("unreachable", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("team", sa.String(200), nullable=False, server_default=""),
     sa.Column("awaiting", sa.Text),  # JSON: what the next plain message answers
+    sa.Column("language", sa.String(8)),  # en | fr | es | NULL (the language they write in)
     sa.Column("created_at", sa.Float, nullable=False),
 )
 quiz_state = sa.Table(
@@ -113,6 +114,13 @@ conversations = sa.Table(
     sa.Column("updated_at", sa.Float, nullable=False),
 )
 
+
+def _add_column(connection: sa.Connection, table: str, column: str) -> None:
+    """ALTER TABLE ... ADD COLUMN, unless version 1 of today's schema created it already."""
+    if column.split()[0] not in {c["name"] for c in sa.inspect(connection).get_columns(table)}:
+        connection.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column}"))
+
+
 # Versioned migrations: each runs once, in order, inside a transaction. Version 1 creates the
 # schema above; a later change to a table appends a migration (ALTER TABLE ...) here.
 MIGRATIONS: list[Callable[[sa.Connection], None]] = [
@@ -123,6 +131,8 @@ MIGRATIONS: list[Callable[[sa.Connection], None]] = [
         .where(users.c.work_start.is_not(None))
         .values(work_start=users.c.work_start * 60, work_end=users.c.work_end * 60)
     ),
+    # 3: the language the bot answers in
+    lambda connection: _add_column(connection, "users", "language VARCHAR(8)"),
 ]
 
 JOB_COLUMNS = {"nudge": ("next_nudge_at", "nudges"), "reminder": ("next_reminder_at", "reminders")}
@@ -158,6 +168,7 @@ class UserRecord:
     team: str = ""
     awaiting: str | None = None
     created_at: float = field(default_factory=time.time)
+    language: str | None = None
 
 
 @dataclass

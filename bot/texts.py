@@ -20,6 +20,10 @@ SUMMARIES = {
     "stop": "Don't post this.",
 }
 
+BANDS = {"possible": "possible", "likely": "likely", "very likely": "very likely"}
+FOUND = "found"
+READS_LIKE = "reads like"
+
 ASK_CONTEXT = "Before I answer: the verdict depends on where you post and whether you are on duty. Which is it?"
 ASK_CONTEXT_ONCE = "Check this draft as:"
 JUST_THIS_DRAFT = "I checked just this draft as *{context}*. Use that from now on?"
@@ -129,7 +133,8 @@ SETTINGS_BAD = "I couldn't use that: {reason}. Type `settings` to see yours."
 SETTINGS_UNKNOWN = "There is no setting called {name!r}. The settings are: {known}."
 SETTINGS_HINT = (
     "Also: `settings timezone Europe/London`, `settings hours 8:30-17` (or `9am-5pm`, `22-6`), "
-    "`settings snooze 3 days` (or `1 week`, `forever`), `settings nudges off`."
+    "`settings snooze 3 days` (or `1 week`, `forever`), `settings nudges off`, "
+    "`settings language fr` (`en`, `fr`, `es` or `auto`)."
 )
 HOURS_LINE = "{hours}, Mon–Fri"
 NUDGES_LINE = "Quiz nudges are {state}."
@@ -154,7 +159,11 @@ SETTING_FIELDS = {
     "hours": "Working hours",
     "nudges": "Quiz nudges",
     "reminders": "Disclaimer reminders",
+    "language": "Language",
 }
+LANGUAGE_NAMES = {"en": "English", "fr": "français", "es": "español"}
+LANGUAGE_AUTO = "the language you write in"
+SAVED_LANGUAGE = "I'll answer in {language}."
 ACCOUNT_WORDS = {"personal": "personal account", "official": "official account"}
 DUTY_WORDS = {"on": "on duty", "off": "off duty"}
 ASK_ACCOUNT = "I ask which account when it matters"

@@ -94,8 +94,11 @@ class Policy:
 
     def disclaimer_for(self, text: str) -> str:
         """The disclaimer in the draft's language when the pack has it (`disclaimers`), else the default."""
+        return self.disclaimer_in(language_of(text) if self.meta.get("disclaimers") else None)
+
+    def disclaimer_in(self, language: str | None) -> str:
+        """The disclaimer in `language` ("fr") when the pack has it (`disclaimers`), else the default."""
         translations = self.meta.get("disclaimers") or {}
-        language = language_of(text) if translations else None
         return str(translations[language]).strip() if language in translations else self.disclaimer
 
     @property

@@ -61,8 +61,8 @@ def verdict_blocks(block: VerdictBlock) -> list[dict]:
         quoted = ", ".join(f"`{_escape(h.text)}`" for h in finding.highlights[:5])
         line = f"*[{finding.level}] {_escape(finding.section_title)}*\n{_escape(finding.message)}"
         if quoted:
-            line += f"\n> found: {quoted}"
-        if basis := finding.basis():
+            line += f"\n> {block.found}: {quoted}"
+        if basis := finding.basis(block.reads_like):
             line += f"\n_{_escape(basis)}_"
         blocks.append(mrkdwn(line))
     return blocks

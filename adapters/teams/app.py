@@ -73,7 +73,7 @@ class TeamsBot(ActivityHandler):
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        user = replace(teams_user(activity), timezone=activity.local_timezone or "")
+        user = replace(teams_user(activity), timezone=activity.local_timezone or "", locale=activity.locale or "")
         in_channel = bool(activity.conversation and activity.conversation.conversation_type == "channel")
         if not in_channel:
             await self.remember(turn_context, user.id)

@@ -62,8 +62,9 @@ def verdict_container(block: VerdictBlock) -> dict:
         items.append(text_block(finding.message))
         if finding.highlights:
             quoted = ", ".join(f"“{h.text}”" for h in finding.highlights[:5])
-            items.append(text_block(f"Found: {quoted}", isSubtle=True, color=COLOURS[finding.level]))
-        if basis := finding.basis():
+            found = f"{block.found.capitalize()}: {quoted}"
+            items.append(text_block(found, isSubtle=True, color=COLOURS[finding.level]))
+        if basis := finding.basis(block.reads_like):
             items.append(text_block(basis.capitalize(), isSubtle=True, size="Small"))
     return {"type": "Container", "style": STYLES[block.level], "items": items}
 

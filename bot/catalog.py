@@ -1,0 +1,99 @@
+"""The bot's texts in the language of the turn: English (`bot/texts.py`), French or Spanish.
+
+`texts.NAME` reads the constant NAME in the language the current turn speaks, or in English
+where a translation lacks it. `Bot.handle` chooses the language once per turn (`language_for`) and
+sets it with `speaking`, so the dialogs do not pass it around; a context variable keeps turns
+that run at the same time apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from types import ModuleType
+from typing import Any
+
+from bot import texts as english
+from bot import texts_es, texts_fr
+from policy.language import language_of
+
+CATALOGS: dict[str, ModuleType] = {"en": english, "fr": texts_fr, "es": texts_es}
+LANGUAGE_WORDS = {
+    "en": "en",
+    "english": "en",
+    "anglais": "en",
+    "inglés": "en",
+    "ingles": "en",
+    "fr": "fr",
+    "french": "fr",
+    "français": "fr",
+    "francais": "fr",
+    "francés": "fr",
+    "frances": "fr",
+    "es": "es",
+    "spanish": "es",
+    "espagnol": "es",
+    "español": "es",
+    "espanol": "es",
+}
+# words that say which language the user speaks, however short the message
+_SPOKEN_BY_WORD = {"aide": "fr", "paramètres": "fr", "parametres": "fr", "politique": "fr", "arrêter": "fr"}
+_SPOKEN_BY_WORD |= {"ayuda": "es", "ajustes": "es", "política": "es", "politica": "es", "detener": "es"}
+_SPOKEN_BY_WORD |= {"help": "en", "settings": "en"}
+MIN_WORDS = 3  # shorter messages say too little about their language: the user's last one is kept
+
+_speaking: ContextVar[str] = ContextVar("speaking", default="en")
+
+
+class Catalog:
+    """`texts.NAME` in the current turn's language."""
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(english, name)  # an unknown name fails as it would on the module
+        language = _speaking.get()
+        return value if language == "en" else getattr(CATALOGS[language], name, value)
+
+
+texts = Catalog()
+
+
+def context_words(account: str, on_duty: bool) -> str:
+    """ "personal account, off duty", in the turn's language."""
+    return f"{texts.ACCOUNT_WORDS[account]}, {texts.DUTY_WORDS['on' if on_duty else 'off']}"
+
+
+@contextmanager
+def speaking(language: str | None) -> Iterator[None]:
+    """Answer in `language` ("fr", or a locale such as "fr-CA") inside the block; English if unknown."""
+    token = _speaking.set(_known(language))
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
+
+
+def answer_in(language: str | None) -> None:
+    """From here to the end of the `speaking` block, answer in `language`."""
+    _speaking.set(_known(language))
+
+
+def _known(language: str | None) -> str:
+    code = (language or "").split("-")[0].lower()
+    return code if code in CATALOGS else "en"
+
+
+def language_for(text: str, chosen: str | None, locale: str = "", last: str | None = None) -> str:
+    """The language to answer in: the one the user chose in their settings; else the language of
+    what they just wrote, when it is long enough to tell or is a command word; else the one they
+    wrote in last; else their platform's locale ("fr-CA"); else English."""
+    if chosen in CATALOGS:
+        return chosen
+    words = text.split()
+    if words and words[0].lower().lstrip("/") in _SPOKEN_BY_WORD and len(words) <= 4:
+        return _SPOKEN_BY_WORD[words[0].lower().lstrip("/")]
+    if len(words) >= MIN_WORDS and (written := language_of(text)) in CATALOGS:
+        return written
+    if last in CATALOGS:
+        return last
+    return _known(locale)

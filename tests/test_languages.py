@@ -1,0 +1,154 @@
+"""The bot answers in the user's language: the one they chose, else the one they write in, else
+their platform's locale; English where it cannot tell."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from bot import texts, texts_es, texts_fr
+from bot.catalog import language_for, speaking
+from bot.catalog import texts as catalog
+from bot.messages import Incoming, User, VerdictBlock
+from tests.harness import text_of
+
+FRENCH_VIEW = "personal: off duty: Comme ingénieur municipal, je trouve que le nouveau pont est un gaspillage."
+SPANISH_VIEW = "personal: off duty: Como maestra de escuela pública, creo que el nuevo horario es un desastre."
+ENGLISH_VIEW = "personal: off duty: As a county surveyor I think the new stadium deal is a giveaway."
+
+
+def _placeholders(value: object) -> object:
+    if isinstance(value, str):
+        return {field for _, field, _, _ in string.Formatter().parse(value) if field is not None}
+    if isinstance(value, dict):
+        return {key: _placeholders(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_placeholders(item) for item in value)
+    return value
+
+
+@pytest.mark.parametrize("translation", [texts_fr, texts_es])
+def test_every_text_is_translated_with_the_same_placeholders(translation):
+    names = [name for name in vars(texts) if name.isupper()]
+    assert [name for name in names if not hasattr(translation, name)] == []
+    assert [name for name in vars(translation) if name.isupper() and not hasattr(texts, name)] == []
+    for name in names:
+        assert _placeholders(getattr(translation, name)) == _placeholders(getattr(texts, name)), name
+
+
+def test_the_language_is_the_chosen_one_then_the_written_one_then_the_last_then_the_locale():
+    french = "Est-ce que je peux publier une photo de mon bureau ?"
+    assert language_for(french, chosen="es") == "es"
+    assert language_for(french, chosen=None) == "fr"
+    assert language_for("Can I post a photo of my office?", chosen=None, last="fr") == "en"
+    assert language_for("quiz", chosen=None, last="es") == "es"  # one word says too little
+    assert language_for("aide", chosen=None, last="en") == "fr"  # a command word says enough
+    assert language_for("", chosen=None, locale="fr-CA") == "fr"
+    assert language_for("", chosen=None, locale="de-DE") == "en"
+    with speaking("es"):
+        assert catalog.APPEAL == texts_es.APPEAL
+        with speaking("fr-CA"):
+            assert catalog.APPEAL == texts_fr.APPEAL
+        assert catalog.APPEAL == texts_es.APPEAL
+    assert catalog.APPEAL == texts.APPEAL
+
+
+async def test_a_french_draft_gets_a_french_verdict_and_its_buttons_stay_french(alice):
+    reply = await alice.say(FRENCH_VIEW)
+    (verdict,) = [b for b in reply.blocks if isinstance(b, VerdictBlock)]
+    assert verdict.summary == texts_fr.SUMMARIES[verdict.level]
+    assert verdict.found == texts_fr.FOUND
+    assert all(f.band in texts_fr.BANDS.values() for f in verdict.findings if f.band)
+    assert "compte personnel, hors service" in text_of(reply)
+    assert {c.label for c in reply.choices} >= {texts_fr.APPEAL, texts_fr.CHANGE_CONTEXT}
+    why = await alice.say("pourquoi ?")
+    assert texts_fr.WHY_INTRO.split("*")[0] in text_of(why)
+    pressed = await alice.click(reply, texts_fr.CHANGE_CONTEXT)  # a button has no words: the last language holds
+    assert texts_fr.ASK_CONTEXT_ONCE in text_of(pressed)
+
+
+async def test_each_message_is_answered_in_its_own_language(alice):
+    spanish = await alice.say(SPANISH_VIEW)
+    (verdict,) = [b for b in spanish.blocks if isinstance(b, VerdictBlock)]
+    assert verdict.summary == texts_es.SUMMARIES[verdict.level]
+    english = await alice.say(ENGLISH_VIEW)
+    (verdict,) = [b for b in english.blocks if isinstance(b, VerdictBlock)]
+    assert verdict.summary == texts.SUMMARIES[verdict.level]
+    assert "personal account, off duty" in text_of(english)
+    assert text_of(await alice.say("ayuda")).startswith(texts_es.HELP.split("{")[0].replace("*", ""))
+    assert "Commandes" in text_of(await alice.say("aide"))
+
+
+async def test_a_chosen_language_is_saved_and_wins_over_the_written_one(alice, bot, store):
+    saved = await alice.say("settings language es")
+    assert texts_es.SAVED_LANGUAGE.format(language="español") in text_of(saved)
+    assert (await store.get_user(alice.user.id)).language == "es"
+    reply = await alice.say(ENGLISH_VIEW)
+    (verdict,) = [b for b in reply.blocks if isinstance(b, VerdictBlock)]
+    assert verdict.summary == texts_es.SUMMARIES[verdict.level]
+    bad = await alice.say("paramètres langue klingon")
+    assert "en, fr, es" in text_of(bad)
+    back = await alice.say("settings language auto")
+    assert (await store.get_user(alice.user.id)).language is None
+    assert texts_es.LANGUAGE_AUTO in text_of(back)  # said in the language of the moment it was chosen
+
+
+async def test_the_platform_locale_decides_when_nothing_else_does(bot):
+    teams_user = User("teams:t1:u1", "Zoé", locale="fr-CA")
+    reply = await bot.handle(Incoming("teams", teams_user, teams_user.id, "message", text="quiz"))
+    assert text_of(reply).startswith("Question 1 sur ")  # texts_fr.QUIZ_QUESTION
+    plain = User("teams:t1:u1", "Zoé")
+    again = await bot.handle(Incoming("teams", plain, plain.id, "message", text="help"))
+    assert text_of(again).startswith("I check")  # "help" is an English word: English
+
+
+async def test_a_nudge_goes_out_in_the_users_chosen_language(policy, store):
+    from bot.scheduler import Scheduler, ScheduleSettings
+    from tests.test_scheduler import Clock, RecordingMessenger, add_users, at, make_bot
+
+    clock = Clock(at("2026-03-10T09:00:00"))
+    messenger = RecordingMessenger()
+    bot = await make_bot(policy, store, messenger, clock)
+    scheduler = Scheduler(bot, ScheduleSettings(nudge_every_days=1, reminder_every_days=0), clock=clock)
+    [user_id] = await add_users(store, 1)
+    user = await store.get_user(user_id)
+    user.language = "es"
+    await store.save_user(user)
+    await store.set_job_time("nudge", user_id, clock.now)
+    await scheduler.run_once()
+    [(_, nudge)] = messenger.sent
+    assert text_of(nudge).startswith(texts_es.NUDGE_INTRO)
+
+
+def test_a_reminder_carries_the_disclaimer_in_the_users_language(bot):
+    from bot.scheduler import Scheduler
+
+    with speaking("fr"):
+        reminder = Scheduler(bot).reminder("fr")
+    assert bot.policy.disclaimer_in("fr") in text_of(reminder)
+    assert bot.policy.disclaimer_in("fr") != bot.policy.disclaimer
+    assert texts_fr.REMINDER_YES in [c.label for c in reminder.choices]
+
+
+async def test_a_database_of_before_gets_the_language_column(tmp_path):
+    import sqlalchemy as sa
+
+    from bot.store import Store
+
+    path = str(tmp_path / "old.sqlite3")
+    store = await Store.open(path)
+    await store.close()
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:  # back to schema version 2
+        connection.execute(sa.text("ALTER TABLE users DROP COLUMN language"))
+        connection.execute(sa.text("DELETE FROM schema_version WHERE version = 3"))
+    engine.dispose()
+    store = await Store.open(path)
+    try:
+        user = await store.get_user("t:old")
+        user.language = "fr"
+        await store.save_user(user)
+        assert (await store.get_user("t:old")).language == "fr"
+    finally:
+        await store.close()

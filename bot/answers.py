@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.catalog import texts
+from bot.catalog import message_of, texts, title_of
 from bot.drafts import check_text, user_defaults
 from bot.intent import is_topic
 from bot.messages import Choices, Reply, Text
@@ -46,10 +46,10 @@ async def answer_question(turn: Turn, question: str) -> Reply:
         reply.add(short)
     if turn.services.assistant and (written := await turn.services.assistant.answer(question, hits)):
         reply.add(Text.of("{answer}", answer=written.text))
-    reply.add(Text.of(texts.ANSWER_PASSAGE, title=best.section.title, passage=best.passage))
+    reply.add(Text.of(texts.ANSWER_PASSAGE, title=title_of(best.section), passage=best.passage))
     reply.add(Choices((choice(texts.READ_SECTION, "lookup.section", SectionRef(best.section.id), "primary"),)))
     if len(hits) > 1:
-        others = tuple(choice(h.section.title, "lookup.section", SectionRef(h.section.id)) for h in hits[1:])
+        others = tuple(choice(title_of(h.section), "lookup.section", SectionRef(h.section.id)) for h in hits[1:])
         reply.add(Choices(others, texts.LOOKUP_SEE_ALSO))
     return reply
 
@@ -69,7 +69,11 @@ async def _short_answer(turn: Turn, question: str) -> Text | None:
     decisive = [f for f in assessment.findings if f.verdict.label == level and f.band != "possible"]
     if level not in SHORT_ANSWERS or not decisive:
         return None
-    return Text.of(getattr(texts, SHORT_ANSWERS[level]), message=decisive[0].message, section=decisive[0].section.title)
+    return Text.of(
+        getattr(texts, SHORT_ANSWERS[level]),
+        message=message_of(policy, decisive[0]),
+        section=title_of(decisive[0].section),
+    )
 
 
 async def small_talk(turn: Turn, text: str) -> Reply:
@@ -113,13 +117,13 @@ async def lookup(turn: Turn) -> Reply:
     topic = turn.incoming.argument.strip()
     policy = turn.services.policy
     if not topic:
-        sections = tuple(choice(s.title, "lookup.section", SectionRef(s.id)) for s in policy.sections.values())
+        sections = tuple(choice(title_of(s), "lookup.section", SectionRef(s.id)) for s in policy.sections.values())
         return Reply([Text.of(texts.LOOKUP_WHICH), Choices(sections)])
     if not is_topic(topic):
         return await answer_question(turn, topic)
     hits = await turn.services.engine.run(policy.lookup, topic, 4, True)
     if not hits:
-        titles = "; ".join(s.title for s in policy.sections.values())
+        titles = "; ".join(title_of(s) for s in policy.sections.values())
         return Reply([Text.of(texts.LOOKUP_NONE, topic=topic, titles=titles)])
     return section_reply(turn, hits[0].section.id, [h.section.id for h in hits[1:4]])
 
@@ -127,11 +131,11 @@ async def lookup(turn: Turn) -> Reply:
 def section_reply(turn: Turn, section_id: str, others: list[str]) -> Reply:
     sections = turn.services.policy.sections
     section = sections[section_id]
-    reply = Reply([Text.of("*{title}*", title=section.title), Text.of(section.body.replace("**", "*"))])
+    reply = Reply([Text.of("*{title}*", title=title_of(section)), Text.of(section.body.replace("**", "*"))])
     if section.sources:
         reply.add(Text.of(texts.SOURCES, sources="; ".join(section.sources)))
     if others:
-        buttons = tuple(choice(sections[o].title, "lookup.section", SectionRef(o)) for o in others)
+        buttons = tuple(choice(title_of(sections[o]), "lookup.section", SectionRef(o)) for o in others)
         reply.add(Choices(buttons, texts.LOOKUP_SEE_ALSO))
     return reply
 

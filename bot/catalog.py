@@ -16,7 +16,9 @@ from typing import Any
 
 from bot import texts as english
 from bot import texts_es, texts_fr
+from policy import Policy
 from policy.language import language_of
+from policy.model import Finding, Section
 
 CATALOGS: dict[str, ModuleType] = {"en": english, "fr": texts_fr, "es": texts_es}
 LANGUAGE_WORDS = {
@@ -56,6 +58,27 @@ class Catalog:
 
 
 texts = Catalog()
+
+
+def language() -> str:
+    """The current turn's language."""
+    return _speaking.get()
+
+
+def title_of(section: Section) -> str:
+    """A pack section's title in the turn's language, when the pack has it (`titles`)."""
+    return section.title_in(_speaking.get())
+
+
+def message_of(policy: Policy, finding: Finding) -> str:
+    """A finding's message in the turn's language, when its table row has it (`messages`)."""
+    row = next((r for r in policy.rows if r.id == finding.rule), None)
+    if row is None or _speaking.get() == "en":
+        return finding.message
+    message = row.message_in(_speaking.get())
+    if finding.verdict == row.verdict:
+        return message
+    return texts.POSSIBLY.format(message=f"{message[:1].lower()}{message[1:]}")  # a "possible" stop row
 
 
 def context_words(account: str, on_duty: bool) -> str:

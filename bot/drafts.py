@@ -7,7 +7,7 @@ import re
 import time
 
 from bot import assisted
-from bot.catalog import context_words, texts
+from bot.catalog import context_words, message_of, texts, title_of
 from bot.messages import Choices, FindingView, Highlight, Note, Reply, Text, VerdictBlock
 from bot.metrics import CHECK_SECONDS, VERDICTS
 from bot.payloads import DraftRef, Expired, encode
@@ -121,9 +121,9 @@ def verdict_reply(turn: Turn, text: str, assessment: Assessment, known: bool = T
         FindingView(
             f.rule,
             f.verdict.label,
-            f.message,
+            message_of(turn.services.policy, f),
             f.section.id,
-            f.section.title,
+            title_of(f.section),
             tuple(Highlight(text[s:e], s, e) for s, e in _first_of_each(text, f.spans)),
             texts.BANDS.get(f.band, f.band),
             " ".join(f.like.split()),
@@ -194,7 +194,9 @@ async def fix(turn: Turn) -> Reply:
     lines = []
     for finding in stops:
         quoted = "; ".join(f"“{_sentence(text, start, end)}”" for start, end in _first_of_each(text, finding.spans))
-        lines.append(texts.REMOVE_LINE.format(quoted=quoted or "the whole post", why=finding.message))
+        lines.append(
+            texts.REMOVE_LINE.format(quoted=quoted or texts.WHOLE_POST, why=message_of(turn.services.policy, finding))
+        )
     return Reply([Text.of(texts.FIX_STOP), Text.of("{lines}", lines="\n".join(dict.fromkeys(lines)))])
 
 

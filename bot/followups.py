@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.catalog import texts
+from bot.catalog import texts, title_of
 from bot.drafts import draft_of
 from bot.messages import Choices, Reply, Text
 from bot.payloads import DraftRef, Expired, SectionRef, decode, encode
@@ -146,8 +146,8 @@ async def explain(turn: Turn) -> Reply:
     sections = {f.section.id: f for f in findings}
     for finding in sections.values():
         passage = await services.engine.run(_passage_for, services.policy, finding.section.id, finding.message)
-        reply.add(Text.of(texts.ANSWER_PASSAGE, title=finding.section.title, passage=passage))
-    buttons = tuple(choice(f.section.title, "lookup.section", SectionRef(f.section.id)) for f in sections.values())
+        reply.add(Text.of(texts.ANSWER_PASSAGE, title=title_of(finding.section), passage=passage))
+    buttons = tuple(choice(title_of(f.section), "lookup.section", SectionRef(f.section.id)) for f in sections.values())
     return reply.add(Choices(buttons, texts.READ_SECTION))
 
 

@@ -10,7 +10,7 @@ import logging
 import random
 import uuid
 
-from bot.catalog import texts
+from bot.catalog import texts, title_of
 from bot.messages import Choices, Note, Reply, Text
 from bot.payloads import QuizPick
 from bot.services import Services
@@ -116,7 +116,7 @@ async def _record(turn: Turn, pick: QuizPick, session: QuizSession | None = None
             if correct
             else Text.of(texts.QUIZ_WRONG, answer=question.options[question.answer]),
             Text.of("{text}", text=question.explanation),
-            Note(texts.QUIZ_SECTION.format(title=section.title)),
+            Note(texts.QUIZ_SECTION.format(title=title_of(section))),
         ]
     )
     session.position += 1

@@ -6,7 +6,7 @@ import json
 import logging
 from datetime import UTC, datetime
 
-from bot.catalog import context_words, texts
+from bot.catalog import context_words, language, texts, title_of
 from bot.drafts import draft_of
 from bot.messages import Choices, Fields, Reply, Text
 from bot.payloads import Awaiting, Decision, encode
@@ -30,7 +30,7 @@ def findings_of(policy: Policy, item: ReviewItem) -> str:
             lines.append(f"• {rule}")
         else:
             section = policy.sections.get(row.section)
-            lines.append(f"• {row.message} ({section.title if section else row.section})")
+            lines.append(f"• {row.message_in(language())} ({title_of(section) if section else row.section})")
     return "\n".join(lines) or "none"
 
 

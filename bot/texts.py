@@ -22,6 +22,8 @@ SUMMARIES = {
 
 BANDS = {"possible": "possible", "likely": "likely", "very likely": "very likely"}
 FOUND = "found"
+POSSIBLY = "Possibly: {message}"
+WHOLE_POST = "the whole post"
 READS_LIKE = "reads like"
 
 ASK_CONTEXT = "Before I answer: the verdict depends on where you post and whether you are on duty. Which is it?"

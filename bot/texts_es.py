@@ -208,6 +208,8 @@ REVIEW_BUTTONS = {
 
 BANDS = {"possible": "posible", "likely": "probable", "very likely": "muy probable"}
 FOUND = "encontrado"
+POSSIBLY = "Posiblemente: {message}"
+WHOLE_POST = "toda la publicación"
 READS_LIKE = "se parece a"
 LANGUAGE_NAMES = {"en": "English", "fr": "français", "es": "español"}
 LANGUAGE_AUTO = "el idioma en que usted escribe"

@@ -218,6 +218,8 @@ REVIEW_BUTTONS = {
 
 BANDS = {"possible": "possible", "likely": "probable", "very likely": "très probable"}
 FOUND = "trouvé"
+POSSIBLY = "Peut-être : {message}"
+WHOLE_POST = "tout le message"
 READS_LIKE = "ressemble à"
 LANGUAGE_NAMES = {"en": "English", "fr": "français", "es": "español"}
 LANGUAGE_AUTO = "la langue dans laquelle vous écrivez"

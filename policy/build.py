@@ -10,13 +10,23 @@ from policy.detectorbase import DetectorSettings
 from policy.detectors import KINDS
 from policy.examples import Example
 from policy.model import CATEGORIES, Question, Section, Verdict
-from policy.pack import PackError, Problem, RawPack, Sourced, load_examples, load_faq, read_pack, resolve_pack
+from policy.pack import (
+    LANGUAGE_CODE,
+    PackError,
+    Problem,
+    RawPack,
+    Sourced,
+    load_examples,
+    load_faq,
+    read_pack,
+    resolve_pack,
+)
 from policy.table import FIXES, Row
 from policy.yamlmarks import line_of
 
 DETECTOR_KEYS = {"id", "kind", "message", "placeholder", "words", "public_words", "disabled"}
 SIGNAL_KEYS = {"id", "description", "message", "disabled"}
-ROW_KEYS = {"id", "when", "verdict", "categories", "section", "message", "fix", "supersedes", "disabled"}
+ROW_KEYS = {"id", "when", "verdict", "categories", "section", "message", "messages", "fix", "supersedes", "disabled"}
 WHEN_KEYS = {"finding", "with", "with_any", "without", "account", "on_duty"}
 
 
@@ -126,12 +136,17 @@ class _Builder:
             if not isinstance(value.get(key), str) or not value[key].strip():
                 self.problem(item, line, f"section {value['id']!r}: '{key}' is required")
                 return None
+        titles = translations(value.get("titles"))
+        if titles is None:
+            self.problem(item, line, f"section {value['id']!r}: 'titles' must map language codes (fr, es) to titles")
+            return None
         return Section(
             value["id"],
             value["title"].strip(),
             value["body"].strip(),
             tuple(value.get("keywords") or ()),
             tuple(value.get("sources") or ()),
+            titles,
         )
 
     def question(self, item: Sourced, sections: dict[str, Section]) -> Question | None:
@@ -242,6 +257,9 @@ class _Builder:
             bad(f"'fix' must be one of {', '.join(FIXES)}")
         if not isinstance(value.get("message"), str) or not value["message"].strip():
             bad("'message' is required")
+        messages = translations(value.get("messages"))
+        if messages is None:
+            bad("'messages' must map language codes (fr, es) to message texts")
         if len(self.problems) > before:
             return None
         return Row(
@@ -258,4 +276,16 @@ class _Builder:
             tuple(when.get("without") or ()),
             value.get("fix", "none"),
             tuple(value.get("supersedes") or ()),
+            messages or (),
         )
+
+
+def translations(value: Any) -> tuple[tuple[str, str], ...] | None:
+    """A `{fr: ..., es: ...}` mapping as (language, text) pairs; () when absent, None when malformed."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and LANGUAGE_CODE.fullmatch(k) and isinstance(v, str) and v.strip() for k, v in value.items()
+    ):
+        return None
+    return tuple((k, v.strip()) for k, v in sorted(value.items()))

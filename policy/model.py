@@ -54,6 +54,10 @@ class Section:
     body: str
     keywords: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    titles: tuple[tuple[str, str], ...] = ()  # (language, title): the title in other languages
+
+    def title_in(self, language: str) -> str:
+        return dict(self.titles).get(language, self.title)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ PACK_KEYS = {
     "public_email_names",
     "public_contacts",
 }
-_LANGUAGE = re.compile(r"[a-z]{2,3}")  # an ISO 639 code, as the language identifier names languages
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # an ISO 639 code, as the language identifier names languages
 LIST_KEYS = {"allowed_numbers", "phone_regions", "public_email_domains", "public_email_names"}
 # file name -> the list it holds
 ITEM_FILES = {
@@ -116,7 +116,7 @@ def read_pack(directory: Path, problems: list[Problem], seen: tuple[Path, ...] =
     translations = meta.get("disclaimers")
     if translations is not None and not (
         isinstance(translations, dict)
-        and all(_LANGUAGE.fullmatch(str(k)) and isinstance(v, str) and v.strip() for k, v in translations.items())
+        and all(LANGUAGE_CODE.fullmatch(str(k)) and isinstance(v, str) and v.strip() for k, v in translations.items())
     ):
         line = line_of(translations, line_of(meta, 1))
         problems.append(Problem(pack_file, line, "'disclaimers' must map language codes (fr, es) to disclaimer texts"))

@@ -48,6 +48,10 @@ class Row:
     without: tuple[str, ...] = ()
     fix: str = "none"
     supersedes: tuple[str, ...] = ()
+    messages: tuple[tuple[str, str], ...] = ()  # (language, message): the message in other languages
+
+    def message_in(self, language: str) -> str:
+        return dict(self.messages).get(language, self.message)
 
     def applies(self, context: Context) -> bool:
         return self.account in ("any", context.account) and self.on_duty in (None, context.on_duty)

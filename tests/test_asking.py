@@ -81,10 +81,12 @@ async def test_a_can_i_question_gets_the_tables_short_answer(alice):
 
 @pytest.mark.parametrize(
     ("topic", "section"),
-    [("descargo", "3. Disclaimers"), ("vie privée", "5. Personal data"), ("élections", "6. Political activity")],
+    [("descargo", "disclaimers"), ("vie privée", "personal-data"), ("élections", "political-activity")],
 )
-async def test_a_topic_in_french_or_spanish_finds_its_section(alice, topic, section):
-    assert text_of(await alice.say(f"policy {topic}")).startswith(section)
+async def test_a_topic_in_french_or_spanish_finds_its_section(alice, bot, topic, section):
+    found = text_of(await alice.say(f"policy {topic}"))
+    titles = bot.policy.sections[section]
+    assert any(found.startswith(titles.title_in(language)) for language in ("en", "fr", "es"))
 
 
 async def test_a_topic_the_policy_never_mentions_finds_nothing(alice):

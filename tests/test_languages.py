@@ -152,3 +152,29 @@ async def test_a_database_of_before_gets_the_language_column(tmp_path):
         assert (await store.get_user("t:old")).language == "fr"
     finally:
         await store.close()
+
+
+async def test_the_packs_messages_and_titles_follow_the_language(alice, bot):
+    reply = await alice.say(FRENCH_VIEW)
+    (verdict,) = [b for b in reply.blocks if isinstance(b, VerdictBlock)]
+    rows = {row.id: row for row in bot.policy.rows}
+    assert verdict.findings
+    for finding in verdict.findings:
+        assert finding.message == rows[finding.rule].message_in("fr") != rows[finding.rule].message
+        assert finding.section_title == bot.policy.sections[finding.section_id].title_in("fr")
+
+
+def test_a_possible_stop_says_possibly_in_the_language(policy):
+    from dataclasses import replace
+
+    from bot.catalog import message_of
+    from policy.model import Finding, Verdict
+
+    row = next(r for r in policy.rows if r.verdict == Verdict.STOP and r.message_in("es") != r.message)
+    possible = Finding(row.id, Verdict.REVIEW, row.categories, policy.sections[row.section], "Possibly: x", ())
+    with speaking("es"):
+        said = message_of(policy, possible)
+        sure = message_of(policy, replace(possible, verdict=Verdict.STOP))
+    assert said.startswith("Posiblemente: ") and said.endswith(row.message_in("es")[1:])
+    assert sure == row.message_in("es")
+    assert message_of(policy, possible) == "Possibly: x"  # English: the engine's own words

@@ -50,6 +50,18 @@ TABLE = FILES["table.yaml"]
             "setting 'public_email_names' must be a list",
         ),
         (
+            {"table.yaml": TABLE.replace("message:", "messages: {fr: ''}\n            message:", 1)},
+            "table.yaml",
+            2,
+            "'messages' must map language codes (fr, es) to message texts",
+        ),
+        (
+            {"sections.yaml": FILES["sections.yaml"].replace("title:", "titles: [fr]\n            title:", 1)},
+            "sections.yaml",
+            2,
+            "'titles' must map language codes (fr, es) to titles",
+        ),
+        (
             {"pack.yaml": "name: x\ndisclaimer: d\ndisclaimers:\n  french: Mes opinions.\n"},
             "pack.yaml",
             4,

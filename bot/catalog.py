@@ -108,15 +108,17 @@ def _known(language: str | None) -> str:
 
 def language_for(text: str, chosen: str | None, locale: str = "", last: str | None = None) -> str:
     """The language to answer in: the one the user chose in their settings; else the language of
-    what they just wrote, when it is long enough to tell or is a command word; else the one they
-    wrote in last; else their platform's locale ("fr-CA"); else English."""
+    what they just wrote (`written_in`); else the one they wrote in last; else their platform's
+    locale ("fr-CA"); else English."""
     if chosen in CATALOGS:
         return chosen
+    return written_in(text) or (last if last in CATALOGS else _known(locale))
+
+
+def written_in(text: str) -> str | None:
+    """The language of a message when it is long enough to tell, or is a command word."""
     words = text.split()
     if words and words[0].lower().lstrip("/") in _SPOKEN_BY_WORD and len(words) <= 4:
         return _SPOKEN_BY_WORD[words[0].lower().lstrip("/")]
-    if len(words) >= MIN_WORDS and (written := language_of(text)) in CATALOGS:
-        return written
-    if last in CATALOGS:
-        return last
-    return _known(locale)
+    written = language_of(text) if len(words) >= MIN_WORDS else None
+    return written if written in CATALOGS else None

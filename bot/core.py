@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.catalog import answer_in, language_for, speaking, texts
+from bot.catalog import answer_in, language_for, speaking, texts, written_in
 from bot.engine_pool import EnginePool, TooComplex
 from bot.followups import follow_up, wants_follow_up
 from bot.intent import Understood, parse_command, understand
@@ -97,10 +97,10 @@ class Bot:
         incoming = turn.incoming
         typed = incoming.text if incoming.kind == "message" else incoming.argument
         last = self.languages.get(incoming.user.id, self.clock())
-        language = language_for(typed, turn.user.language, incoming.user.locale, last)
-        answer_in(language)
-        if language != last:
-            self.languages.put(incoming.user.id, language, self.clock())
+        answer_in(language_for(typed, turn.user.language, incoming.user.locale, last))
+        written = written_in(typed)
+        if written and written != last:  # remembered only from what they wrote, not from a default
+            self.languages.put(incoming.user.id, written, self.clock())
 
     async def _turn(self, incoming: Incoming) -> Turn:
         """The user's record; while the store is down, a stand-in with the defaults (offline)."""

@@ -57,6 +57,13 @@ class FakeSlack(FakeServer):
     def response_url(self, key: str = "r1") -> str:
         return f"http://127.0.0.1:{self.port}/respond/{key}"
 
+    @staticmethod
+    def locale_of(params: dict) -> dict:
+        """Slack reports a user's locale only when asked; users whose id starts with UFR are French."""
+        if params.get("include_locale") not in ("1", "true", "True"):
+            return {}
+        return {"locale": "fr-CA" if str(params.get("user", "")).startswith("UFR") else "en-US"}
+
     async def record(self, kind: list, item) -> None:
         kind.append(item)
         await self.recorder.notify()
@@ -84,7 +91,9 @@ class FakeSlack(FakeServer):
             "conversations.open": lambda: {"channel": {"id": "D" + str(params.get("users", "X"))}},
             "chat.postMessage": lambda: {"ts": f"{time.time():.6f}", "channel": params.get("channel")},
             "apps.connections.open": lambda: {"url": f"ws://127.0.0.1:{self.port}/socket"},
-            "users.info": lambda: {"user": {"id": params.get("user"), "tz": "America/Chicago"}},
+            "users.info": lambda: {
+                "user": {"id": params.get("user"), "tz": "America/Chicago", **self.locale_of(params)}
+            },
         }
         return web.json_response({"ok": True, **answers.get(method, dict)()})
 

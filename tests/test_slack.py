@@ -137,6 +137,20 @@ async def test_a_retried_event_is_processed_once(slack):
     assert len(slack.fake.posted("DUBOB")) == 1
 
 
+async def test_the_language_slack_reports_is_used_until_the_user_writes_one(slack):
+    from bot import texts_fr
+
+    await slack.dm("quiz", "Ev-fr-1", user="UFR1")  # one word: nothing tells the language yet
+    await slack.fake.wait_for(lambda: any(m == "users.info" for m, _ in slack.fake.calls))
+    await slack.adapter.tasks.drain()
+    [(_, info)] = [c for c in slack.fake.calls if c[0] == "users.info"]
+    assert info.get("include_locale") in ("1", "true", "True")
+    await slack.dm("stop", "Ev-fr-2", user="UFR1")
+    await slack.adapter.tasks.drain()
+    posted = [p for m, p in slack.fake.calls if m == "chat.postMessage"]
+    assert texts_fr.STOPPED in posted[-1]["text"]
+
+
 @pytest.mark.parametrize("how", ["bad", "stale", "missing"])
 async def test_a_bad_or_stale_signature_gets_401_and_no_processing(slack, how):
     body = event_body(dm_event("Go vote!", user="UEVE", channel="DUEVE"), f"Ev-sig-{how}")

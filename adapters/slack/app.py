@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -85,6 +86,7 @@ class SlackAdapter:
         self.bot, self.client, self.review_channel = bot, client, review_channel
         self.tasks = TaskTracker()
         self.zones_asked: set[str] = set()  # users whose time zone was asked of Slack in this process
+        self.locales: dict[str, str] = {}  # the language Slack reports for each of them ("fr-CA")
         self.socket_down = ""  # Socket Mode: what is wrong with the connection, for /readyz
         self.app = AsyncApp(
             client=client,
@@ -97,11 +99,15 @@ class SlackAdapter:
         self.app.command(re.compile(r"^/policy"))(self.on_command)
         self.app.action(re.compile(r".+"))(self.on_action)
 
+    def user(self, team: str, member: str, name: str = "") -> User:
+        found = slack_user(team, member, name)
+        return replace(found, locale=self.locales.get(found.id, ""))
+
     # events --------------------------------------------------------------------------------
     async def on_message(self, body: dict, event: dict) -> None:
         if event.get("subtype") or event.get("channel_type") != "im":
             return  # edits, joins and other subtypes; channels other than the DM
-        user = slack_user(body.get("team_id", ""), event.get("user", ""))
+        user = self.user(body.get("team_id", ""), event.get("user", ""))
         incoming = Incoming(
             "slack",
             user,
@@ -121,7 +127,7 @@ class SlackAdapter:
     # commands and actions ------------------------------------------------------------------
     async def on_command(self, ack, body: dict, respond) -> None:
         await ack()
-        user = slack_user(body.get("team_id", ""), body["user_id"], body.get("user_name", ""))
+        user = self.user(body.get("team_id", ""), body["user_id"], body.get("user_name", ""))
         incoming = Incoming(
             "slack", user, body.get("channel_id", ""), "command", command="policy", argument=body.get("text", "")
         )
@@ -130,7 +136,7 @@ class SlackAdapter:
     async def on_action(self, ack, body: dict, action: dict, respond) -> None:
         await ack()
         team = (body.get("team") or {}).get("id") or body.get("user", {}).get("team_id", "")
-        user = slack_user(team, body["user"]["id"], body["user"].get("name", ""))
+        user = self.user(team, body["user"]["id"], body["user"].get("name", ""))
         channel = (body.get("channel") or {}).get("id", "")
         incoming = Incoming(
             "slack",
@@ -151,8 +157,10 @@ class SlackAdapter:
         await self.client.chat_postMessage(channel=channel, **message(reply))
         if incoming.user.id not in self.zones_asked:  # nudges go out in the user's own working hours
             self.zones_asked.add(incoming.user.id)
-            info = await self.client.users_info(user=incoming.user.id.rsplit(":", 1)[-1])
-            await self.bot.learn_timezone(incoming.user.id, (info.get("user") or {}).get("tz"))
+            info = await self.client.users_info(user=incoming.user.id.rsplit(":", 1)[-1], include_locale=True)
+            profile = info.get("user") or {}
+            self.locales[incoming.user.id] = str(profile.get("locale") or "")
+            await self.bot.learn_timezone(incoming.user.id, profile.get("tz"))
 
     async def answer_by(self, incoming: Incoming, respond) -> None:
         reply = await self.bot.handle(incoming)

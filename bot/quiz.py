@@ -10,7 +10,7 @@ import logging
 import random
 import uuid
 
-from bot.catalog import texts, title_of
+from bot.catalog import language, texts, title_of
 from bot.messages import Choices, Note, Reply, Text
 from bot.payloads import QuizPick
 from bot.services import Services
@@ -75,7 +75,8 @@ def question_reply(policy: Policy, session: QuizSession) -> Reply:
 
 
 def question_by_id(policy: Policy, question_id: str) -> Question:
-    return next(q for q in policy.questions if q.id == question_id)
+    """The question, in the turn's language where the pack has it."""
+    return next(q for q in policy.questions if q.id == question_id).in_language(language())
 
 
 async def answer(turn: Turn) -> Reply:

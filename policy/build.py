@@ -11,7 +11,6 @@ from policy.detectors import KINDS
 from policy.examples import Example
 from policy.model import CATEGORIES, Question, Section, Verdict
 from policy.pack import (
-    LANGUAGE_CODE,
     PackError,
     Problem,
     RawPack,
@@ -22,6 +21,7 @@ from policy.pack import (
     resolve_pack,
 )
 from policy.table import FIXES, Row
+from policy.translations import question_translations, translations
 from policy.yamlmarks import line_of
 
 DETECTOR_KEYS = {"id", "kind", "message", "placeholder", "words", "public_words", "disabled"}
@@ -163,6 +163,11 @@ class _Builder:
         if value.get("section") not in sections:
             self.problem(item, line, f"question {value['id']!r}: unknown section {value.get('section')!r}")
             return None
+        translated = question_translations(value.get("translations"), len(options))
+        if translated is None:
+            reason = "'translations' must map language codes (fr, es) to a prompt, the same number of options"
+            self.problem(item, line, f"question {value['id']!r}: {reason} and an explanation")
+            return None
         return Question(
             value["id"],
             str(value.get("prompt", "")).strip(),
@@ -170,6 +175,7 @@ class _Builder:
             answer,
             str(value.get("explanation", "")).strip(),
             value["section"],
+            translated,
         )
 
     def detector(self, item: Sourced) -> Detector | None:
@@ -278,14 +284,3 @@ class _Builder:
             tuple(value.get("supersedes") or ()),
             messages or (),
         )
-
-
-def translations(value: Any) -> tuple[tuple[str, str], ...] | None:
-    """A `{fr: ..., es: ...}` mapping as (language, text) pairs; () when absent, None when malformed."""
-    if value is None:
-        return ()
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and LANGUAGE_CODE.fullmatch(k) and isinstance(v, str) and v.strip() for k, v in value.items()
-    ):
-        return None
-    return tuple((k, v.strip()) for k, v in sorted(value.items()))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
 CATEGORIES = (
@@ -68,6 +68,14 @@ class Question:
     answer: int
     explanation: str
     section: str
+    translations: tuple[tuple[str, str, tuple[str, ...], str], ...] = ()  # language, prompt, options, explanation
+
+    def in_language(self, language: str) -> Question:
+        """The question in `language` where the pack has it; the options keep their order."""
+        for code, prompt, options, explanation in self.translations:
+            if code == language:
+                return replace(self, prompt=prompt, options=options, explanation=explanation or self.explanation)
+        return self
 
 
 @dataclass(frozen=True)

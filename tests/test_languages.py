@@ -98,6 +98,11 @@ async def test_the_platform_locale_decides_when_nothing_else_does(bot):
     teams_user = User("teams:t1:u1", "Zoé", locale="fr-CA")
     reply = await bot.handle(Incoming("teams", teams_user, teams_user.id, "message", text="quiz"))
     assert text_of(reply).startswith("Question 1 sur ")  # texts_fr.QUIZ_QUESTION
+    french = {q.in_language("fr").prompt for q in bot.policy.questions}
+    assert any(prompt in text_of(reply) for prompt in french)
+    picked = await bot.handle(Incoming("teams", teams_user, teams_user.id, "message", text="1"))
+    explanations = {q.in_language("fr").explanation for q in bot.policy.questions}
+    assert any(explanation in text_of(picked) for explanation in explanations)
     plain = User("teams:t1:u1", "Zoé")
     again = await bot.handle(Incoming("teams", plain, plain.id, "message", text="help"))
     assert text_of(again).startswith("I check")  # "help" is an English word: English

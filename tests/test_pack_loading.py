@@ -62,6 +62,15 @@ TABLE = FILES["table.yaml"]
             "'titles' must map language codes (fr, es) to titles",
         ),
         (
+            {
+                "quiz.yaml": "questions:\n  - id: q1\n    section: politics\n    prompt: P?\n    options: [a, b]\n"
+                "    answer: 0\n    translations:\n      fr: {prompt: P ?, options: [a]}\n"
+            },
+            "quiz.yaml",
+            2,
+            "'translations' must map language codes (fr, es) to a prompt, the same number of options",
+        ),
+        (
             {"pack.yaml": "name: x\ndisclaimer: d\ndisclaimers:\n  french: Mes opinions.\n"},
             "pack.yaml",
             4,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.catalog import message_of, texts, title_of
+from bot.catalog import body_of, message_of, passage_of, texts, title_of
 from bot.drafts import check_text, user_defaults
 from bot.intent import is_topic
 from bot.messages import Choices, Reply, Text
@@ -46,7 +46,9 @@ async def answer_question(turn: Turn, question: str) -> Reply:
         reply.add(short)
     if turn.services.assistant and (written := await turn.services.assistant.answer(question, hits)):
         reply.add(Text.of("{answer}", answer=written.text))
-    reply.add(Text.of(texts.ANSWER_PASSAGE, title=title_of(best.section), passage=best.passage))
+    reply.add(
+        Text.of(texts.ANSWER_PASSAGE, title=title_of(best.section), passage=passage_of(best.section, best.passage))
+    )
     reply.add(Choices((choice(texts.READ_SECTION, "lookup.section", SectionRef(best.section.id), "primary"),)))
     if len(hits) > 1:
         others = tuple(choice(title_of(h.section), "lookup.section", SectionRef(h.section.id)) for h in hits[1:])
@@ -131,7 +133,7 @@ async def lookup(turn: Turn) -> Reply:
 def section_reply(turn: Turn, section_id: str, others: list[str]) -> Reply:
     sections = turn.services.policy.sections
     section = sections[section_id]
-    reply = Reply([Text.of("*{title}*", title=title_of(section)), Text.of(section.body.replace("**", "*"))])
+    reply = Reply([Text.of("*{title}*", title=title_of(section)), Text.of(body_of(section).replace("**", "*"))])
     if section.sources:
         reply.add(Text.of(texts.SOURCES, sources="; ".join(section.sources)))
     if others:

@@ -70,6 +70,16 @@ def title_of(section: Section) -> str:
     return section.title_in(_speaking.get())
 
 
+def body_of(section: Section) -> str:
+    """A pack section's body in the turn's language, when the pack has it (`bodies`)."""
+    return section.body_in(_speaking.get())
+
+
+def passage_of(section: Section, passage: str) -> str:
+    """A paragraph the pack quotes from a section, in the turn's language when the pack has it (`bodies`)."""
+    return section.passage_in(passage, _speaking.get())
+
+
 def message_of(policy: Policy, finding: Finding) -> str:
     """A finding's message in the turn's language, when its table row has it (`messages`)."""
     row = next((r for r in policy.rows if r.id == finding.rule), None)

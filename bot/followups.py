@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.catalog import texts, title_of
+from bot.catalog import passage_of, texts, title_of
 from bot.drafts import draft_of
 from bot.messages import Choices, Reply, Text
 from bot.payloads import DraftRef, Expired, SectionRef, decode, encode
 from bot.routes import ACTIONS
 from bot.turn import Turn, choice
 from policy import Policy
+from policy.model import paragraphs
 
 MAX_CHARS = 80
 _POLITE = r"(?:please |pls |ok |okay |then |so |s'il te pla[iî]t |por favor )*"
@@ -146,7 +147,9 @@ async def explain(turn: Turn) -> Reply:
     sections = {f.section.id: f for f in findings}
     for finding in sections.values():
         passage = await services.engine.run(_passage_for, services.policy, finding.section.id, finding.message)
-        reply.add(Text.of(texts.ANSWER_PASSAGE, title=title_of(finding.section), passage=passage))
+        reply.add(
+            Text.of(texts.ANSWER_PASSAGE, title=title_of(finding.section), passage=passage_of(finding.section, passage))
+        )
     buttons = tuple(choice(title_of(f.section), "lookup.section", SectionRef(f.section.id)) for f in sections.values())
     return reply.add(Choices(buttons, texts.READ_SECTION))
 
@@ -156,4 +159,4 @@ def _passage_for(policy: Policy, section_id: str, message: str) -> str:
     for hit in policy.lookup(message, limit=len(policy.sections)):
         if hit.section.id == section_id:
             return hit.passage
-    return policy.sections[section_id].body.split("\n\n")[0]
+    return paragraphs(policy.sections[section_id].body)[0]

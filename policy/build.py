@@ -9,7 +9,7 @@ from typing import Any
 from policy.detectorbase import DetectorSettings
 from policy.detectors import KINDS
 from policy.examples import Example
-from policy.model import CATEGORIES, Question, Section, Verdict
+from policy.model import CATEGORIES, Question, Section, Verdict, paragraphs
 from policy.pack import (
     PackError,
     Problem,
@@ -140,6 +140,12 @@ class _Builder:
         if titles is None:
             self.problem(item, line, f"section {value['id']!r}: 'titles' must map language codes (fr, es) to titles")
             return None
+        bodies = translations(value.get("bodies"))
+        count = len(paragraphs(value["body"]))
+        if bodies is None or any(len(paragraphs(body)) != count for _, body in bodies):
+            reason = f"'bodies' must map language codes (fr, es) to bodies of {count} paragraphs, as 'body' has"
+            self.problem(item, line, f"section {value['id']!r}: {reason}")
+            return None
         return Section(
             value["id"],
             value["title"].strip(),
@@ -147,6 +153,7 @@ class _Builder:
             tuple(value.get("keywords") or ()),
             tuple(value.get("sources") or ()),
             titles,
+            bodies,
         )
 
     def question(self, item: Sourced, sections: dict[str, Section]) -> Question | None:

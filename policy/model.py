@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
@@ -55,9 +56,31 @@ class Section:
     keywords: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     titles: tuple[tuple[str, str], ...] = ()  # (language, title): the title in other languages
+    bodies: tuple[tuple[str, str], ...] = ()  # (language, body): paragraph for paragraph
 
     def title_in(self, language: str) -> str:
         return dict(self.titles).get(language, self.title)
+
+    def body_in(self, language: str) -> str:
+        return dict(self.bodies).get(language, self.body)
+
+    def passage_in(self, passage: str, language: str) -> str:
+        """The paragraph of `body_in(language)` at the place of `passage`, a paragraph of the body
+        as retrieval gives it (markup removed, one line); the passage itself when not found."""
+        translated = dict(self.bodies).get(language)
+        if translated is None:
+            return passage
+        originals = paragraphs(self.body)
+        return paragraphs(translated)[originals.index(passage)] if passage in originals else passage
+
+
+_MARKUP = re.compile(r"\*\*|__|`")
+
+
+def paragraphs(body: str) -> list[str]:
+    """A body's paragraphs, each on one line without markup (as retrieval quotes them)."""
+    found = (" ".join(_MARKUP.sub("", p).split()) for p in re.split(r"\n\s*\n", body))
+    return [p for p in found if p]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from policy.model import Section
+from policy.model import Section, paragraphs
 from policy.normalize import fold
 
 # Three rankings of the sections, fused by reciprocal rank (weight / (RRF_K + rank)): the
@@ -29,7 +29,6 @@ FAQ_NEIGHBOURS = 3
 WEIGHTS = {"text": 1.0, "faq": 2.0, "keywords": 1.0}
 RETRIEVAL_LAYERS = 12  # all of the encoder: retrieval gains far more from depth than the heads
 _TOKENS = re.compile(r"\w{2,}")
-_MARKUP = re.compile(r"\*\*|__|`")
 _SENTENCE_END = re.compile(r"(?<=[.;:])\s+")
 # words that say nothing about a topic, so "the xyzzy" is not taken as known
 _FUNCTION_WORDS = frozenset(
@@ -54,10 +53,7 @@ class Hit:
 def split_passages(sections: dict[str, Section]) -> list[Passage]:
     passages = []
     for section in sections.values():
-        for paragraph in re.split(r"\n\s*\n", section.body):
-            text = " ".join(_MARKUP.sub("", paragraph).split())
-            if text:
-                passages.append(Passage(section.id, text))
+        passages.extend(Passage(section.id, text) for text in paragraphs(section.body))
     return passages
 
 

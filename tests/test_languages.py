@@ -11,6 +11,7 @@ from bot import texts, texts_es, texts_fr
 from bot.catalog import language_for, speaking
 from bot.catalog import texts as catalog
 from bot.messages import Incoming, User, VerdictBlock
+from policy.model import paragraphs
 from tests.harness import text_of
 
 FRENCH_VIEW = "personal: off duty: Comme ingénieur municipal, je trouve que le nouveau pont est un gaspillage."
@@ -183,3 +184,13 @@ def test_a_possible_stop_says_possibly_in_the_language(policy):
     assert said.startswith("Posiblemente: ") and said.endswith(row.message_in("es")[1:])
     assert sure == row.message_in("es")
     assert message_of(policy, possible) == "Possibly: x"  # English: the engine's own words
+
+
+async def test_sections_and_their_passages_are_quoted_in_the_language(alice, bot):
+    section = bot.policy.sections["disclaimers"]
+    looked_up = text_of(await alice.say("politique avertissement"))
+    assert section.body_in("fr").split("\n")[0].replace("**", "") in looked_up
+    await alice.say(FRENCH_VIEW)
+    why = text_of(await alice.say("pourquoi ?"))
+    assert any(paragraph in why for paragraph in paragraphs(section.body_in("fr")))
+    assert not any(paragraph in why for paragraph in paragraphs(section.body))

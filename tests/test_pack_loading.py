@@ -71,6 +71,16 @@ TABLE = FILES["table.yaml"]
             "'translations' must map language codes (fr, es) to a prompt, the same number of options",
         ),
         (
+            {
+                "sections.yaml": FILES["sections.yaml"].replace(
+                    "title:", "bodies: {fr: 'Un.\n\n\n  Deux.'}\n            title:", 1
+                )
+            },
+            "sections.yaml",
+            2,
+            "'bodies' must map language codes (fr, es) to bodies of 1 paragraphs",
+        ),
+        (
             {"pack.yaml": "name: x\ndisclaimer: d\ndisclaimers:\n  french: Mes opinions.\n"},
             "pack.yaml",
             4,

@@ -131,7 +131,9 @@ def verdict_reply(turn: Turn, text: str, assessment: Assessment, known: bool = T
         for f in assessment.findings
         if f.verdict.label != "ok"
     )
-    reply = Reply([VerdictBlock(level, texts.SUMMARIES[level], findings, texts.FOUND, texts.READS_LIKE)])
+    reply = Reply(
+        [VerdictBlock(level, texts.SUMMARIES[level], findings, texts.FOUND, texts.READS_LIKE, texts.VERDICT_WORD)]
+    )
     context = assessment.context
     reply.add(
         Note(

@@ -90,6 +90,7 @@ class VerdictBlock:
     findings: tuple[FindingView, ...] = ()
     found: str = "found"  # the labels renderers show, in the reply's language
     reads_like: str = "reads like"
+    verdict_word: str = "Verdict"
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ class Reply:
             if isinstance(block, Text | Note):
                 lines.append(block.text)
             elif isinstance(block, VerdictBlock):
-                lines.append(f"Verdict: {block.level.upper()}: {block.summary}")
+                lines.append(f"{block.verdict_word}: {block.level.upper()}: {block.summary}")
                 for finding in block.findings:
                     lines.append(f"- {finding.section_title}: {finding.message}")
             elif isinstance(block, Fields):

@@ -22,6 +22,7 @@ SUMMARIES = {
 
 BANDS = {"possible": "possible", "likely": "likely", "very likely": "very likely"}
 FOUND = "found"
+VERDICT_WORD = "Verdict"
 POSSIBLY = "Possibly: {message}"
 WHOLE_POST = "the whole post"
 READS_LIKE = "reads like"

@@ -208,6 +208,7 @@ REVIEW_BUTTONS = {
 
 BANDS = {"possible": "posible", "likely": "probable", "very likely": "muy probable"}
 FOUND = "encontrado"
+VERDICT_WORD = "Veredicto"
 POSSIBLY = "Posiblemente: {message}"
 WHOLE_POST = "toda la publicación"
 READS_LIKE = "se parece a"

@@ -218,6 +218,7 @@ REVIEW_BUTTONS = {
 
 BANDS = {"possible": "possible", "likely": "probable", "very likely": "très probable"}
 FOUND = "trouvé"
+VERDICT_WORD = "Verdict"
 POSSIBLY = "Peut-être : {message}"
 WHOLE_POST = "tout le message"
 READS_LIKE = "ressemble à"

@@ -73,6 +73,7 @@ async def test_each_message_is_answered_in_its_own_language(alice):
     spanish = await alice.say(SPANISH_VIEW)
     (verdict,) = [b for b in spanish.blocks if isinstance(b, VerdictBlock)]
     assert verdict.summary == texts_es.SUMMARIES[verdict.level]
+    assert text_of(spanish).startswith(f"{texts_es.VERDICT_WORD}: ")  # the plain text of notifications
     english = await alice.say(ENGLISH_VIEW)
     (verdict,) = [b for b in english.blocks if isinstance(b, VerdictBlock)]
     assert verdict.summary == texts.SUMMARIES[verdict.level]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.account import settings_reply
-from bot.catalog import texts
+from bot.catalog import speaking, texts
 from bot.messages import Fields, Incoming, Reply, Text, User
 from bot.reviews import item_reply
 from bot.services import Services
@@ -13,8 +13,14 @@ from bot.turn import Turn
 
 
 async def home_reply(bot: Services, user: User, reviewer: bool = False) -> Reply:
+    """In the language the user chose, else their platform's (`user.locale`), else English."""
     record = await bot.store.get_user(user.id, user.name)
-    turn = Turn(bot, Incoming("home", user, user.id, "message", reviewer=reviewer), record)
+    with speaking(record.language or user.locale):
+        return await _home(bot, Turn(bot, Incoming("home", user, user.id, "message", reviewer=reviewer), record))
+
+
+async def _home(bot: Services, turn: Turn) -> Reply:
+    user = turn.user
     reply = Reply([Text.of(texts.HOME_INTRO, policy=bot.policy.name)])
     results = await bot.store.quiz_results(user.id)
     if results:

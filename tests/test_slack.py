@@ -149,6 +149,10 @@ async def test_the_language_slack_reports_is_used_until_the_user_writes_one(slac
     await slack.adapter.tasks.drain()
     posted = [p for m, p in slack.fake.calls if m == "chat.postMessage"]
     assert texts_fr.STOPPED in posted[-1]["text"]
+    home = event_body({"type": "app_home_opened", "user": "UFR1", "channel": "DUFR1", "tab": "home"}, "Ev-fr-3")
+    assert (await slack.post(home)).status == 200
+    _, params = await slack.fake.wait_for(lambda: next((c for c in slack.fake.calls if c[0] == "views.publish"), None))
+    assert texts_fr.SETTINGS_TITLE in json.dumps(params["view"], ensure_ascii=False)
 
 
 @pytest.mark.parametrize("how", ["bad", "stale", "missing"])

@@ -182,7 +182,7 @@ class SlackAdapter:
         await respond(replace_original=False, **message(reply))
 
     async def publish_home(self, team: str, member: str) -> None:
-        user = slack_user(team, member)
+        user = self.user(team, member)
         reply = await home_reply(self.bot, user)
         await self.client.views_publish(user_id=member, view={"type": "home", "blocks": to_blocks(reply)})
 

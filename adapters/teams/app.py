@@ -62,7 +62,8 @@ class TeamsBot(ActivityHandler):
             await self.remember(turn_context, key)
             log.info("teams install stored conversation=%s", key)
             if activity.conversation and activity.conversation.conversation_type == "personal":
-                reply = await home_reply(self.bot, teams_user(activity))
+                user = replace(teams_user(activity), locale=activity.locale or "")
+                reply = await home_reply(self.bot, user)
                 await turn_context.send_activity(card_activity(reply))
 
     def reference_key(self, activity: Activity) -> str:

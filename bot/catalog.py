@@ -42,8 +42,9 @@ LANGUAGE_WORDS = {
 # words that say which language the user speaks, however short the message
 _SPOKEN_BY_WORD = {"aide": "fr", "paramètres": "fr", "parametres": "fr", "politique": "fr", "arrêter": "fr"}
 _SPOKEN_BY_WORD |= {"ayuda": "es", "ajustes": "es", "política": "es", "politica": "es", "detener": "es"}
-_SPOKEN_BY_WORD |= {"help": "en", "settings": "en"}
-MIN_WORDS = 3  # shorter messages say too little about their language: the user's last one is kept
+_SPOKEN_BY_WORD |= {"help": "en", "settings": "en", "salut": "fr", "merci": "fr", "hola": "es"}
+MIN_WORDS = 3  # from here the language identifier is trusted at its usual score
+SHORT_MIN_SCORE = 0.8  # a shorter message ("bonjour", "gracias") must be unmistakable, else the last one is kept
 
 _speaking: ContextVar[str] = ContextVar("speaking", default="en")
 
@@ -130,5 +131,7 @@ def written_in(text: str) -> str | None:
     words = text.split()
     if words and words[0].lower().lstrip("/") in _SPOKEN_BY_WORD and len(words) <= 4:
         return _SPOKEN_BY_WORD[words[0].lower().lstrip("/")]
-    written = language_of(text) if len(words) >= MIN_WORDS else None
+    if not words:
+        return None
+    written = language_of(text) if len(words) >= MIN_WORDS else language_of(text, SHORT_MIN_SCORE)
     return written if written in CATALOGS else None

@@ -25,8 +25,9 @@ def _detector():
     return LangDetector(LangDetectConfig(model="lite", max_input_length=READ_CHARS))
 
 
-def language_of(text: str) -> str | None:
-    """The ISO 639-1 code of `text`'s language ("fr"), or None when unsure or unavailable."""
+def language_of(text: str, min_score: float = MIN_SCORE) -> str | None:
+    """The ISO 639-1 code of `text`'s language ("fr"), or None when unsure (under `min_score`) or
+    unavailable."""
     words = " ".join(text[: READ_CHARS * 4].split())
     if not words:
         return None
@@ -36,6 +37,6 @@ def language_of(text: str) -> str | None:
     except Exception as error:
         log.warning("language identifier unavailable: %s", type(error).__name__)
         return None
-    if not best or best[0].get("score", 0.0) < MIN_SCORE:
+    if not best or best[0].get("score", 0.0) < min_score:
         return None
     return str(best[0]["lang"])

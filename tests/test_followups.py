@@ -63,7 +63,7 @@ async def test_typed_follow_ups_act_on_the_last_verdict(alice, bot):
 
     await alice.say(ROLE_VIEW)
     appealed = text_of(await alice.say("c'est faux"))
-    assert "Appeal #" in appealed
+    assert "Appel #" in appealed  # said in French, the language it was asked in
     assert [r.kind for r in await bot.store.list_reviews()] == ["draft", "appeal"]
 
 

@@ -44,6 +44,7 @@ def test_the_language_is_the_chosen_one_then_the_written_one_then_the_last_then_
     assert language_for(french, chosen=None) == "fr"
     assert language_for("Can I post a photo of my office?", chosen=None, last="fr") == "en"
     assert language_for("quiz", chosen=None, last="es") == "es"  # one word says too little
+    assert language_for("merci beaucoup", chosen=None, last="en") == "fr"  # unless it is unmistakable
     assert language_for("aide", chosen=None, last="en") == "fr"  # a command word says enough
     assert language_for("", chosen=None, locale="fr-CA") == "fr"
     assert language_for("", chosen=None, locale="de-DE") == "en"

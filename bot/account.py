@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.catalog import LANGUAGE_WORDS, answer_in, texts
+from bot.catalog import LANGUAGE_NAMES, LANGUAGE_WORDS, answer_in, texts
 from bot.human import FOREVER_DAYS, format_hours, parse_hours, parse_snooze, parse_switch, parse_timezone
 from bot.messages import Choices, Fields, Reply, Text
 from bot.payloads import SettingChoice
@@ -82,7 +82,7 @@ def settings_reply(turn: Turn, saved: str = "") -> Reply:
         (names["hours"], texts.HOURS_LINE.format(hours=format_hours(hours_of(turn)))),
         (names["nudges"], nudges_state(turn)),
         (names["reminders"], texts.ON if user.reminders else texts.OFF),
-        (names["language"], texts.LANGUAGE_NAMES.get(user.language or "", texts.LANGUAGE_AUTO)),
+        (names["language"], LANGUAGE_NAMES.get(user.language or "", texts.LANGUAGE_AUTO)),
     )
     reply = Reply([Text.of(texts.SETTINGS_SAVED, what=saved)] if saved else [])
     reply.add(Fields(lines, title=texts.SETTINGS_TITLE))
@@ -186,7 +186,7 @@ def _set_language(turn: Turn, value: str) -> str:
     turn.user.language = LANGUAGE_WORDS.get(cleaned)
     if turn.user.language:
         answer_in(turn.user.language)  # the confirmation already in the new language
-    return texts.SAVED_LANGUAGE.format(language=texts.LANGUAGE_NAMES.get(turn.user.language or "", texts.LANGUAGE_AUTO))
+    return texts.SAVED_LANGUAGE.format(language=LANGUAGE_NAMES.get(turn.user.language or "", texts.LANGUAGE_AUTO))
 
 
 SETTERS: dict[str, Callable[[Turn, str], str]] = {

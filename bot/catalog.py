@@ -21,6 +21,7 @@ from policy.language import language_of
 from policy.model import Finding, Section
 
 CATALOGS: dict[str, ModuleType] = {"en": english, "fr": texts_fr, "es": texts_es}
+LANGUAGE_NAMES = {"en": "English", "fr": "français", "es": "español"}  # each in its own words
 LANGUAGE_WORDS = {
     "en": "en",
     "english": "en",
@@ -117,13 +118,13 @@ def _known(language: str | None) -> str:
     return code if code in CATALOGS else "en"
 
 
-def language_for(text: str, chosen: str | None, locale: str = "", last: str | None = None) -> str:
+def language_for(written: str | None, chosen: str | None, locale: str = "", last: str | None = None) -> str:
     """The language to answer in: the one the user chose in their settings; else the language of
     what they just wrote (`written_in`); else the one they wrote in last; else their platform's
     locale ("fr-CA"); else English."""
     if chosen in CATALOGS:
         return chosen
-    return written_in(text) or (last if last in CATALOGS else _known(locale))
+    return written or (last if last in CATALOGS else _known(locale))
 
 
 def written_in(text: str) -> str | None:

@@ -97,8 +97,8 @@ class Bot:
         incoming = turn.incoming
         typed = incoming.text if incoming.kind == "message" else incoming.argument
         last = self.languages.get(incoming.user.id, self.clock())
-        answer_in(language_for(typed, turn.user.language, incoming.user.locale, last))
         written = written_in(typed)
+        answer_in(language_for(written, turn.user.language, incoming.user.locale, last))
         if written and written != last:  # remembered only from what they wrote, not from a default
             self.languages.put(incoming.user.id, written, self.clock())
 

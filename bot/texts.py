@@ -164,7 +164,6 @@ SETTING_FIELDS = {
     "reminders": "Disclaimer reminders",
     "language": "Language",
 }
-LANGUAGE_NAMES = {"en": "English", "fr": "français", "es": "español"}
 LANGUAGE_AUTO = "the language you write in"
 SAVED_LANGUAGE = "I'll answer in {language}."
 ACCOUNT_WORDS = {"personal": "personal account", "official": "official account"}

@@ -212,6 +212,5 @@ VERDICT_WORD = "Veredicto"
 POSSIBLY = "Posiblemente: {message}"
 WHOLE_POST = "toda la publicación"
 READS_LIKE = "se parece a"
-LANGUAGE_NAMES = {"en": "English", "fr": "français", "es": "español"}
 LANGUAGE_AUTO = "el idioma en que usted escribe"
 SAVED_LANGUAGE = "Le responderé en {language}."

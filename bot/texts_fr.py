@@ -222,6 +222,5 @@ VERDICT_WORD = "Verdict"
 POSSIBLY = "Peut-être : {message}"
 WHOLE_POST = "tout le message"
 READS_LIKE = "ressemble à"
-LANGUAGE_NAMES = {"en": "English", "fr": "français", "es": "español"}
 LANGUAGE_AUTO = "la langue dans laquelle vous écrivez"
 SAVED_LANGUAGE = "Je vous répondrai en {language}."

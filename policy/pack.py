@@ -7,12 +7,12 @@ A pack never loads half-way: problems are collected and `PackError` carries them
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from policy.examples import Example, read_examples
+from policy.translations import translations
 from policy.yamlmarks import Marked, YamlProblem, line_of, load_yaml
 
 BUILTIN_PACKS = Path(__file__).parent / "packs"
@@ -35,7 +35,6 @@ PACK_KEYS = {
     "public_email_names",
     "public_contacts",
 }
-LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # an ISO 639 code, as the language identifier names languages
 LIST_KEYS = {"allowed_numbers", "phone_regions", "public_email_domains", "public_email_names"}
 # file name -> the list it holds
 ITEM_FILES = {
@@ -113,12 +112,8 @@ def read_pack(directory: Path, problems: list[Problem], seen: tuple[Path, ...] =
         listed = meta[key]
         if listed is not None and not (isinstance(listed, list) and all(isinstance(v, (str, int)) for v in listed)):
             problems.append(Problem(pack_file, line_of(meta, 1), f"setting {key!r} must be a list of words or numbers"))
-    translations = meta.get("disclaimers")
-    if translations is not None and not (
-        isinstance(translations, dict)
-        and all(LANGUAGE_CODE.fullmatch(str(k)) and isinstance(v, str) and v.strip() for k, v in translations.items())
-    ):
-        line = line_of(translations, line_of(meta, 1))
+    if translations(meta.get("disclaimers")) is None:
+        line = line_of(meta["disclaimers"], line_of(meta, 1))
         problems.append(Problem(pack_file, line, "'disclaimers' must map language codes (fr, es) to disclaimer texts"))
     raw = RawPack()
     if meta.get("extends"):

@@ -6,9 +6,10 @@ caller names file, line and reason).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from policy.pack import LANGUAGE_CODE
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # an ISO 639 code, as the language identifier names languages
 
 QuestionText = tuple[str, str, tuple[str, ...], str]  # language, prompt, options, explanation
 

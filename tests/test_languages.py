@@ -8,7 +8,7 @@ import string
 import pytest
 
 from bot import texts, texts_es, texts_fr
-from bot.catalog import language_for, speaking
+from bot.catalog import language_for, speaking, written_in
 from bot.catalog import texts as catalog
 from bot.messages import Incoming, User, VerdictBlock
 from policy.model import paragraphs
@@ -40,14 +40,14 @@ def test_every_text_is_translated_with_the_same_placeholders(translation):
 
 def test_the_language_is_the_chosen_one_then_the_written_one_then_the_last_then_the_locale():
     french = "Est-ce que je peux publier une photo de mon bureau ?"
-    assert language_for(french, chosen="es") == "es"
-    assert language_for(french, chosen=None) == "fr"
-    assert language_for("Can I post a photo of my office?", chosen=None, last="fr") == "en"
-    assert language_for("quiz", chosen=None, last="es") == "es"  # one word says too little
-    assert language_for("merci beaucoup", chosen=None, last="en") == "fr"  # unless it is unmistakable
-    assert language_for("aide", chosen=None, last="en") == "fr"  # a command word says enough
-    assert language_for("", chosen=None, locale="fr-CA") == "fr"
-    assert language_for("", chosen=None, locale="de-DE") == "en"
+    assert language_for(written_in(french), chosen="es") == "es"
+    assert language_for(written_in(french), chosen=None) == "fr"
+    assert language_for(written_in("Can I post a photo of my office?"), chosen=None, last="fr") == "en"
+    assert language_for(written_in("quiz"), chosen=None, last="es") == "es"  # one word says too little
+    assert language_for(written_in("merci beaucoup"), chosen=None, last="en") == "fr"  # unless it is unmistakable
+    assert language_for(written_in("aide"), chosen=None, last="en") == "fr"  # a command word says enough
+    assert language_for(written_in(""), chosen=None, locale="fr-CA") == "fr"
+    assert language_for(written_in(""), chosen=None, locale="de-DE") == "en"
     with speaking("es"):
         assert catalog.APPEAL == texts_es.APPEAL
         with speaking("fr-CA"):

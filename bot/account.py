@@ -19,6 +19,21 @@ SETTING_ALIASES = {
     "nudge": "nudges",
     "reminder": "reminders",
     "lang": "language",
+    # French and Spanish names
+    "fuseau": "timezone",
+    "zona": "timezone",
+    "heures": "hours",
+    "horario": "hours",
+    "relances": "nudges",
+    "avisos": "nudges",
+    "pause": "snooze",
+    "pausa": "snooze",
+    "rappels": "reminders",
+    "recordatorios": "reminders",
+    "compte": "account",
+    "cuenta": "account",
+    "service": "duty",
+    "servicio": "duty",
     "langue": "language",
     "idioma": "language",
 }
@@ -171,23 +186,32 @@ def _set_duty(turn: Turn, value: str) -> str:
 
 
 def _choose(value: str, options: tuple[str, ...]) -> str | None:
-    cleaned = value.lower().strip()
+    cleaned = CHOICE_WORDS.get(value.lower().strip(), value.lower().strip())
     if cleaned == "ask":
         return None
     if cleaned not in options:
-        raise ValueError(f"choose {', '.join(options)} or ask")
+        raise ValueError(texts.CHOOSE_ONE.format(options=", ".join(options)))
     return cleaned
 
 
 def _set_language(turn: Turn, value: str) -> str:
     cleaned = value.lower().strip()
     if cleaned not in (*LANGUAGE_WORDS, "auto"):
-        raise ValueError("choose en, fr, es or auto")
+        raise ValueError(texts.CHOOSE_LANGUAGE)
     turn.user.language = LANGUAGE_WORDS.get(cleaned)
     if turn.user.language:
         answer_in(turn.user.language)  # the confirmation already in the new language
     return texts.SAVED_LANGUAGE.format(language=LANGUAGE_NAMES.get(turn.user.language or "", texts.LANGUAGE_AUTO))
 
+
+# the values of `settings account` and `settings duty` in French and Spanish
+CHOICE_WORDS = {
+    **dict.fromkeys(("personnel", "personnelle", "privé", "personales", "privada"), "personal"),
+    **dict.fromkeys(("officiel", "oficial"), "official"),
+    **dict.fromkeys(("en service", "de servicio"), "on"),
+    **dict.fromkeys(("hors service", "fuera de servicio"), "off"),
+    **dict.fromkeys(("demander", "preguntar"), "ask"),
+}
 
 SETTERS: dict[str, Callable[[Turn, str], str]] = {
     "timezone": _set_timezone,

@@ -212,3 +212,15 @@ REVIEW_BUTTONS = {
     "draft": (("Approve", "approve"), ("Send back", "send_back")),
     "appeal": (("Uphold the verdict", "uphold"), ("Overturn", "overturn")),
 }
+
+# Why a typed setting could not be used (bot/human.py, bot/account.py)
+HOURS_HELP = "working hours look like 9-17, 9am-5pm, 8:30-17:00 or 22-6 for a night shift"
+HOURS_SAME = "working hours must not start and end at the same time"
+SNOOZE_HELP = "snooze takes a number of days or weeks (3, 3 days, 1 week) or forever"
+SNOOZE_RANGE = "snooze for 1 to {most} days, or forever"
+ZONE_UNKNOWN = "I don't know the time zone {zone!r}"
+ZONE_DID_YOU_MEAN = "; did you mean {zone}?"
+ZONE_EXAMPLE = " (use a name such as Europe/London)"
+SWITCH_HELP = "say on or off"
+CHOOSE_ONE = "choose {options} or ask"
+CHOOSE_LANGUAGE = "choose en, fr, es or auto"

@@ -91,7 +91,7 @@ async def test_a_chosen_language_is_saved_and_wins_over_the_written_one(alice, b
     (verdict,) = [b for b in reply.blocks if isinstance(b, VerdictBlock)]
     assert verdict.summary == texts_es.SUMMARIES[verdict.level]
     bad = await alice.say("paramètres langue klingon")
-    assert "en, fr, es" in text_of(bad)
+    assert f"No pude usar eso: {texts_es.CHOOSE_LANGUAGE}." in text_of(bad)
     back = await alice.say("settings language auto")
     assert (await store.get_user(alice.user.id)).language is None
     assert texts_es.LANGUAGE_AUTO in text_of(back)  # said in the language of the moment it was chosen
@@ -196,3 +196,16 @@ async def test_sections_and_their_passages_are_quoted_in_the_language(alice, bot
     why = text_of(await alice.say("pourquoi ?"))
     assert any(paragraph in why for paragraph in paragraphs(section.body_in("fr")))
     assert not any(paragraph in why for paragraph in paragraphs(section.body))
+
+
+async def test_settings_are_read_and_refused_in_french(alice, store):
+    assert "9:00–17:00" in text_of(await alice.say("paramètres heures de 9 h à 17 h"))
+    assert texts_fr.SNOOZED_UNTIL.split("{")[0] in text_of(await alice.say("paramètres pause 2 semaines"))
+    assert texts_fr.REMINDERS_OFF in text_of(await alice.say("paramètres rappels non"))
+    assert (await store.get_user(alice.user.id)).reminders is False
+    refused = text_of(await alice.say("paramètres rappels peut-être"))
+    assert f"Je n'ai pas pu utiliser cette valeur : {texts_fr.SWITCH_HELP}." in refused
+    refused = text_of(await alice.say("paramètres heures de neuf à cinq"))
+    assert texts_fr.HOURS_HELP in refused
+    await alice.say("paramètres compte officiel")
+    assert (await store.get_user(alice.user.id)).account == "official"

@@ -71,7 +71,7 @@ class Bot:
                 return None
             EVENTS.labels(incoming.platform, incoming.kind).inc()
             turn = await self._turn(incoming)
-            self._choose_language(turn)
+            await self._choose_language(turn)
             dialog, route = self.route(turn)
             reply = await dialog(turn)
         except TooComplex as error:
@@ -93,14 +93,21 @@ class Bot:
         log.info("turn user=%s kind=%s route=%s ms=%.1f", incoming.user.id, incoming.kind, route, elapsed * 1000)
         return reply
 
-    def _choose_language(self, turn: Turn) -> None:
+    async def _choose_language(self, turn: Turn) -> None:
         incoming = turn.incoming
         typed = incoming.text if incoming.kind == "message" else incoming.argument
-        last = self.languages.get(incoming.user.id, self.clock())
+        last = self.languages.get(incoming.user.id, self.clock()) or turn.user.wrote_in
         written = written_in(typed)
         answer_in(language_for(written, turn.user.language, incoming.user.locale, last))
-        if written and written != last:  # remembered only from what they wrote, not from a default
-            self.languages.put(incoming.user.id, written, self.clock())
+        if not written:  # remembered only from what they wrote, not from a default
+            return
+        self.languages.put(incoming.user.id, written, self.clock())
+        if written != turn.user.wrote_in:  # stored too, for the other replicas and the scheduler
+            turn.user.wrote_in = written
+            try:
+                await turn.save_user()
+            except StoreError as error:  # the store is down: this turn still answers
+                log.warning("language not saved user=%s: %s", incoming.user.id, error)
 
     async def _turn(self, incoming: Incoming) -> Turn:
         """The user's record; while the store is down, a stand-in with the defaults (offline)."""

@@ -13,9 +13,10 @@ from bot.turn import Turn
 
 
 async def home_reply(bot: Services, user: User, reviewer: bool = False) -> Reply:
-    """In the language the user chose, else their platform's (`user.locale`), else English."""
+    """In the language the user chose, else the one they last wrote in, else their platform's
+    (`user.locale`), else English."""
     record = await bot.store.get_user(user.id, user.name)
-    with speaking(record.language or user.locale):
+    with speaking(record.speaks or user.locale):
         return await _home(bot, Turn(bot, Incoming("home", user, user.id, "message", reviewer=reviewer), record))
 
 

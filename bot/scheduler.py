@@ -204,11 +204,11 @@ class Scheduler:
                 if await store.get_quiz_session(user.id) is not None:  # the last nudge is unanswered
                     await store.finish_job(job, user.id, self.plan_for(job, user, now + every * DAY), None)
                     return False
-                with speaking(user.language):
+                with speaking(user.speaks):
                     reply, session = await self.nudge(user)
             else:
-                with speaking(user.language):
-                    reply = self.reminder(user.language)
+                with speaking(user.speaks):
+                    reply = self.reminder(user.speaks)
             await self.services.messenger.send(user.id, reply)
         except Unreachable:
             log.info("user unreachable, marked: user=%s", user.id)

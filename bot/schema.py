@@ -37,6 +37,7 @@ users = sa.Table(
     sa.Column("team", sa.String(200), nullable=False, server_default=""),
     sa.Column("awaiting", sa.Text),  # JSON: what the next plain message answers
     sa.Column("language", sa.String(8)),  # en | fr | es | NULL (the language they write in)
+    sa.Column("wrote_in", sa.String(8)),  # the language of their last message that showed one
     sa.Column("created_at", sa.Float, nullable=False),
 )
 quiz_state = sa.Table(
@@ -133,6 +134,8 @@ MIGRATIONS: list[Callable[[sa.Connection], None]] = [
     ),
     # 3: the language the bot answers in
     lambda connection: _add_column(connection, "users", "language VARCHAR(8)"),
+    # 4: the language they last wrote in, so that every replica answers a button in it
+    lambda connection: _add_column(connection, "users", "wrote_in VARCHAR(8)"),
 ]
 
 JOB_COLUMNS = {"nudge": ("next_nudge_at", "nudges"), "reminder": ("next_reminder_at", "reminders")}
@@ -169,6 +172,12 @@ class UserRecord:
     awaiting: str | None = None
     created_at: float = field(default_factory=time.time)
     language: str | None = None
+    wrote_in: str | None = None
+
+    @property
+    def speaks(self) -> str | None:
+        """The language for a message that answers nothing they wrote: chosen, else last written."""
+        return self.language or self.wrote_in
 
 
 @dataclass

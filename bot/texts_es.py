@@ -130,8 +130,8 @@ SETTINGS_SAVED = "Guardado. {what}"
 SETTINGS_BAD = "No pude usar eso: {reason}. Escriba `ajustes` para ver los suyos."
 SETTINGS_UNKNOWN = "No existe ningún ajuste llamado {name!r}. Los ajustes son: {known}."
 SETTINGS_HINT = (
-    "Además: `ajustes timezone Europe/London`, `ajustes hours 8:30-17` (o `9am-5pm`, `22-6`), "
-    "`ajustes snooze 3 days` (o `1 week`, `forever`), `ajustes nudges off`, "
+    "Además: `ajustes zona America/Mexico_City`, `ajustes horario 8:30-17` (o `9 a 17`, `22-6`), "
+    "`ajustes pausa 3 días` (o `1 semana`, `siempre`), `ajustes avisos no`, "
     "`ajustes idioma en` (`en`, `fr`, `es` o `auto`)."
 )
 HOURS_LINE = "{hours}, lun–vie"

@@ -140,8 +140,8 @@ SETTINGS_SAVED = "Enregistré. {what}"
 SETTINGS_BAD = "Je n'ai pas pu utiliser cette valeur : {reason}. Tapez `paramètres` pour voir vos paramètres."
 SETTINGS_UNKNOWN = "Il n'y a aucun paramètre nommé {name!r}. Les paramètres sont : {known}."
 SETTINGS_HINT = (
-    "Aussi : `paramètres timezone Europe/London`, `paramètres hours 8:30-17` (ou `9am-5pm`, `22-6`), "
-    "`paramètres snooze 3 days` (ou `1 week`, `forever`), `paramètres nudges off`, "
+    "Aussi : `paramètres fuseau America/Montreal`, `paramètres heures 8 h 30 à 17 h` (ou `9-17`, `22-6`), "
+    "`paramètres pause 3 jours` (ou `1 semaine`, `toujours`), `paramètres relances non`, "
     "`paramètres langue en` (`en`, `fr`, `es` ou `auto`)."
 )
 HOURS_LINE = "{hours}, du lundi au vendredi"

@@ -10,6 +10,7 @@ import pytest
 from bot import texts, texts_es, texts_fr
 from bot.catalog import language_for, speaking, written_in
 from bot.catalog import texts as catalog
+from bot.home import home_reply
 from bot.messages import Incoming, User, VerdictBlock
 from policy.model import paragraphs
 from tests.harness import text_of
@@ -139,7 +140,7 @@ def test_a_reminder_carries_the_disclaimer_in_the_users_language(bot):
     assert texts_fr.REMINDER_YES in [c.label for c in reminder.choices]
 
 
-async def test_a_database_of_before_gets_the_language_column(tmp_path):
+async def test_a_database_of_before_gets_the_language_columns(tmp_path):
     import sqlalchemy as sa
 
     from bot.store import Store
@@ -150,14 +151,15 @@ async def test_a_database_of_before_gets_the_language_column(tmp_path):
     engine = sa.create_engine(f"sqlite:///{path}")
     with engine.begin() as connection:  # back to schema version 2
         connection.execute(sa.text("ALTER TABLE users DROP COLUMN language"))
-        connection.execute(sa.text("DELETE FROM schema_version WHERE version = 3"))
+        connection.execute(sa.text("ALTER TABLE users DROP COLUMN wrote_in"))
+        connection.execute(sa.text("DELETE FROM schema_version WHERE version >= 3"))
     engine.dispose()
     store = await Store.open(path)
     try:
         user = await store.get_user("t:old")
-        user.language = "fr"
+        user.language, user.wrote_in = "fr", "es"
         await store.save_user(user)
-        assert (await store.get_user("t:old")).language == "fr"
+        assert (await store.get_user("t:old")).speaks == "fr"
     finally:
         await store.close()
 
@@ -209,3 +211,18 @@ async def test_settings_are_read_and_refused_in_french(alice, store):
     assert texts_fr.HOURS_HELP in refused
     await alice.say("paramètres compte officiel")
     assert (await store.get_user(alice.user.id)).account == "official"
+
+
+async def test_another_replica_answers_in_the_language_last_written(policy, store, bot, alice):
+    from bot.core import Bot
+    from bot.messenger import InboxMessenger
+    from bot.services import BotSettings
+
+    await alice.say(FRENCH_VIEW)
+    assert (await store.get_user(alice.user.id)).wrote_in == "fr"
+    replica = Bot(policy, store, InboxMessenger(store, ()), BotSettings())
+    reply = await replica.handle(Incoming("test", alice.user, "e-other", "message", text="quiz"))
+    assert text_of(reply).startswith("Question 1 sur ")  # one word says too little: the stored language
+    await alice.say(SPANISH_VIEW)
+    home = await home_reply(replica, alice.user)
+    assert text_of(home).startswith("policybot verifica sus borradores")  # nothing written: the last language

@@ -13,7 +13,7 @@ async def test_migrations_are_versioned_and_run_once(database_url):
     first = await Store.open(database_url)
     second = await Store.open(database_url)  # opening again migrates nothing
     try:
-        assert await first.migrate() == await second.migrate() == 3
+        assert await first.migrate() == await second.migrate() == 4
     finally:
         await first.close()
         await second.close()

@@ -100,8 +100,8 @@ def credential(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
             return False  # a code that gives a discount is meant to be shared: "20% off with code JEFF20"
         if is_amount(draft.text, start, end) or _THOUSANDS_BEFORE.search(draft.text[max(0, start - 2) : start]):
             return False  # "le Code de la commande publique fixe le seuil à 40 000 €", "5,000 pins"
-        if _LAW_REFERENCE.search(gap):
-            return False  # "Code du travail, article L3121-27"
+        if _LAW_REFERENCE.search(gap) or _NAMED_CODE.match(gap.strip(" :.-")):
+            return False  # "Code du travail, article L3121-27", "code of conduct 2024 training"
         return _secret_shaped(value) or _secret_shaped(draft.original[slice(*draft.span(start, end))])
 
     yield from _labelled_values(draft.text, settings, _VALUE_TOKENS, _VALUE_WINDOW, secret)
@@ -115,6 +115,12 @@ def credential(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
 
 
 _THOUSANDS_BEFORE = re2.compile(r"\d[,.]$")
+# a code that is a body of rules, not a secret: "code of conduct", "code de la route", "código de ética"
+_NAMED_CODE = re2.compile(
+    r"(?:the |la |l'|el )?(?:conduct|ethics|practice|honou?r|silence|regulations?|laws?|ordinances?|route|"
+    r"conduite|deontologie|travail|conducta|etica|circulacion|trabajo|comercio|commerce|procedure|"
+    r"procedimiento|education|sante)\b"
+)
 _LAW_REFERENCE = re2.compile(
     r"\b(?:article|art|articulo|section|sec|seccion|chapter|chapitre|capitulo|rule|regle|regla)\b"
 )

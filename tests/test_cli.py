@@ -184,3 +184,16 @@ def test_fresh_themes_written_after_the_model_keep_their_floors():
     assert data["accuracy"] >= 0.86
     assert data["stop_recall"] >= 0.93
     assert data["false_stop_rate_on_ok"] <= 0.06
+
+
+def test_drafts_written_apart_on_2026_12_07_keep_their_floors():
+    """tests/data/fresh_dec07.jsonl: 593 drafts from three briefs (workplace posts, public
+    guidance's worked examples, near misses), never trained on. It scores 0.949, stop answered
+    stop or review 0.978, no fine draft answered stop (see README)."""
+    data = json.loads(
+        run("eval", str(ROOT / "tests" / "data" / "fresh_dec07.jsonl"), "--json", "--skip-held-out").stdout
+    )
+    assert data["total"] == 593
+    assert data["accuracy"] >= 0.90
+    assert data["stop_recall"] >= 0.95
+    assert data["false_stop_rate_on_ok"] <= 0.03

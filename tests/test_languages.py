@@ -112,7 +112,10 @@ async def test_the_platform_locale_decides_when_nothing_else_does(bot):
     assert text_of(again).startswith("I check")  # "help" is an English word: English
 
 
-async def test_a_nudge_goes_out_in_the_users_chosen_language(policy, store):
+@pytest.mark.parametrize(
+    ("chosen", "wrote_in", "intro"), [("es", "fr", texts_es.NUDGE_INTRO), (None, "fr", texts_fr.NUDGE_INTRO)]
+)
+async def test_a_nudge_goes_out_in_the_chosen_language_else_the_last_written(policy, store, chosen, wrote_in, intro):
     from bot.scheduler import Scheduler, ScheduleSettings
     from tests.test_scheduler import Clock, RecordingMessenger, add_users, at, make_bot
 
@@ -122,12 +125,12 @@ async def test_a_nudge_goes_out_in_the_users_chosen_language(policy, store):
     scheduler = Scheduler(bot, ScheduleSettings(nudge_every_days=1, reminder_every_days=0), clock=clock)
     [user_id] = await add_users(store, 1)
     user = await store.get_user(user_id)
-    user.language = "es"
+    user.language, user.wrote_in = chosen, wrote_in
     await store.save_user(user)
     await store.set_job_time("nudge", user_id, clock.now)
     await scheduler.run_once()
     [(_, nudge)] = messenger.sent
-    assert text_of(nudge).startswith(texts_es.NUDGE_INTRO)
+    assert text_of(nudge).startswith(intro)
 
 
 def test_a_reminder_carries_the_disclaimer_in_the_users_language(bot):

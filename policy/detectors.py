@@ -102,6 +102,8 @@ def credential(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
             return False  # "le Code de la commande publique fixe le seuil à 40 000 €", "5,000 pins"
         if _LAW_REFERENCE.search(gap) or _NAMED_CODE.match(gap.strip(" :.-")):
             return False  # "Code du travail, article L3121-27", "code of conduct 2024 training"
+        if gap.strip().startswith("of ") or _COUNTED.match(draft.text[end : end + 16]):
+            return False  # "a combination of factors in 1998", "my login streak is 412 days"
         return _secret_shaped(value) or _secret_shaped(draft.original[slice(*draft.span(start, end))])
 
     yield from _labelled_values(draft.text, settings, _VALUE_TOKENS, _VALUE_WINDOW, secret)
@@ -115,6 +117,11 @@ def credential(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
 
 
 _THOUSANDS_BEFORE = re2.compile(r"\d[,.]$")
+# a number that counts something is not a secret
+_COUNTED = re2.compile(
+    r"^ (?:days?|weeks?|months?|years?|hours?|minutes?|times|people|members|pages|points|miles|km|steps|"
+    r"jours|semaines|mois|ans|heures|fois|personnes|dias|semanas|meses|anos|horas|veces|personas)\b"
+)
 # a code that is a body of rules, not a secret: "code of conduct", "code de la route", "código de ética"
 _NAMED_CODE = re2.compile(
     r"(?:the |la |l'|el )?(?:conduct|ethics|practice|honou?r|silence|regulations?|laws?|ordinances?|route|"

@@ -7,7 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.catalog import LANGUAGE_NAMES, LANGUAGE_WORDS, answer_in, texts
-from bot.human import FOREVER_DAYS, format_hours, parse_hours, parse_snooze, parse_switch, parse_timezone
+from bot.human import FOREVER_DAYS, format_hours, parse_hours, parse_snooze, parse_switch, parse_timezone, say_date
 from bot.messages import Choices, Fields, Reply, Text
 from bot.payloads import SettingChoice
 from bot.turn import Turn, choice
@@ -68,7 +68,7 @@ def nudges_state(turn: Turn) -> str:
         return texts.OFF
     if user.snooze_until and user.snooze_until > turn.services.clock():
         until = datetime.fromtimestamp(user.snooze_until, ZoneInfo(zone_of(turn)))
-        return texts.SNOOZED_UNTIL.format(until=until.strftime("%A %-d %B %Y"))
+        return texts.SNOOZED_UNTIL.format(until=say_date(until))
     return texts.ON
 
 
@@ -136,7 +136,10 @@ async def change(turn: Turn, name: str, value: str) -> Reply:
     try:
         saved = setter(turn, value)
     except ValueError as error:
-        return Reply([Text.of(texts.SETTINGS_BAD, reason=error)])
+        template = texts.SETTINGS_BAD
+        if str(error).endswith("?"):  # "did you mean Europe/London?" takes no full stop
+            template = template.replace("{reason}.", "{reason}")
+        return Reply([Text.of(template, reason=error)])
     if name in ("timezone", "hours", "nudges", "snooze"):
         turn.user.next_nudge_at = None  # the scheduler plans the next nudge afresh
     await turn.save_user()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import datetime
 from functools import lru_cache
 from zoneinfo import available_timezones
 
@@ -98,3 +99,10 @@ def parse_switch(text: str) -> bool:
     if cleaned in SWITCH_WORDS:
         return SWITCH_WORDS[cleaned]
     raise ValueError(texts.SWITCH_HELP)
+
+
+def say_date(moment: datetime) -> str:
+    """A day in words, in the turn's language: "Monday 21 December 2026", "lundi 21 décembre 2026"."""
+    return texts.DATE_IN_WORDS.format(
+        weekday=texts.WEEKDAYS[moment.weekday()], day=moment.day, month=texts.MONTHS[moment.month - 1], year=moment.year
+    )

@@ -224,3 +224,21 @@ ZONE_EXAMPLE = " (use a name such as Europe/London)"
 SWITCH_HELP = "say on or off"
 CHOOSE_ONE = "choose {options} or ask"
 CHOOSE_LANGUAGE = "choose en, fr, es or auto"
+
+# Dates said in words (bot/human.py say_date)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+DATE_IN_WORDS = "{weekday} {day} {month} {year}"

@@ -225,3 +225,20 @@ ZONE_EXAMPLE = " (use un nombre como America/Mexico_City)"
 SWITCH_HELP = "responda sí o no"
 CHOOSE_ONE = "elija {options} o ask"
 CHOOSE_LANGUAGE = "elija es, fr, en o auto"
+
+WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+MONTHS = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+DATE_IN_WORDS = "el {weekday} {day} de {month} de {year}"

@@ -235,3 +235,20 @@ ZONE_EXAMPLE = " (utilisez un nom comme America/Montreal)"
 SWITCH_HELP = "répondez oui ou non"
 CHOOSE_ONE = "choisissez {options} ou ask"
 CHOOSE_LANGUAGE = "choisissez fr, es, en ou auto"
+
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+DATE_IN_WORDS = "{weekday} {day} {month} {year}"

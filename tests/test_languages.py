@@ -205,11 +205,15 @@ async def test_sections_and_their_passages_are_quoted_in_the_language(alice, bot
 
 async def test_settings_are_read_and_refused_in_french(alice, store):
     assert "9:00–17:00" in text_of(await alice.say("paramètres heures de 9 h à 17 h"))
-    assert texts_fr.SNOOZED_UNTIL.split("{")[0] in text_of(await alice.say("paramètres pause 2 semaines"))
+    snoozed = text_of(await alice.say("paramètres pause 2 semaines"))
+    assert texts_fr.SNOOZED_UNTIL.split("{")[0] in snoozed
+    assert any(f" {month} 20" in snoozed for month in texts_fr.MONTHS)  # the date in French words
     assert texts_fr.REMINDERS_OFF in text_of(await alice.say("paramètres rappels non"))
     assert (await store.get_user(alice.user.id)).reminders is False
     refused = text_of(await alice.say("paramètres rappels peut-être"))
     assert f"Je n'ai pas pu utiliser cette valeur : {texts_fr.SWITCH_HELP}." in refused
+    refused = text_of(await alice.say("paramètres fuseau Montreal"))
+    assert "vouliez-vous dire America/Montreal ? Tapez" in refused
     refused = text_of(await alice.say("paramètres heures de neuf à cinq"))
     assert texts_fr.HOURS_HELP in refused
     await alice.say("paramètres compte officiel")

@@ -104,6 +104,8 @@ def credential(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
             return False  # "Code du travail, article L3121-27", "code of conduct 2024 training"
         if gap.strip().startswith("of ") or _COUNTED.match(draft.text[end : end + 16]):
             return False  # "a combination of factors in 1998", "my login streak is 412 days"
+        if _PIN_AS_VERB.search(draft.text[max(0, start - len(gap) - 4) : start]):
+            return False  # "pin this post: the 2025 schedule"
         return _secret_shaped(value) or _secret_shaped(draft.original[slice(*draft.span(start, end))])
 
     yield from _labelled_values(draft.text, settings, _VALUE_TOKENS, _VALUE_WINDOW, secret)
@@ -117,6 +119,7 @@ def credential(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
 
 
 _THOUSANDS_BEFORE = re2.compile(r"\d[,.]$")
+_PIN_AS_VERB = re2.compile(r"\bpin (?:this|it|that|these|those|the|a|an|our|my|your|to)\b")
 # a number that counts something is not a secret
 _COUNTED = re2.compile(
     r"^ (?:days?|weeks?|months?|years?|hours?|minutes?|times|people|members|pages|points|miles|km|steps|"

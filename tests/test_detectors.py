@@ -221,6 +221,7 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("Code of conduct 2024 training done", "credential"),
         ("a combination of factors 1998 to 2003 broke the league", "credential"),
         ("My login streak on Duolingo is 412 days", "credential"),
+        ("Pin this post: the 2025 schedule is on page 3", "credential"),
         ("el código de ética 2025 ya está en la intranet", "credential"),
         ("révisez le code de la route 2026 avant l'examen", "credential"),
         ("Item 4 is the Elm Street resurfacing", "street_address"),

@@ -58,7 +58,7 @@ def parse_hours(text: str) -> tuple[int, int]:
 def format_hours(hours: tuple[int, int]) -> str:
     start, end = hours
     text = f"{start // 60}:{start % 60:02d}–{end // 60}:{end % 60:02d}"
-    return text + " (night shift)" if end <= start else text
+    return f"{text} ({texts.NIGHT_SHIFT})" if end <= start else text
 
 
 def parse_snooze(text: str) -> int:

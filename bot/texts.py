@@ -242,3 +242,4 @@ MONTHS = (
     "December",
 )
 DATE_IN_WORDS = "{weekday} {day} {month} {year}"
+NIGHT_SHIFT = "night shift"

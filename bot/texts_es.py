@@ -242,3 +242,4 @@ MONTHS = (
     "diciembre",
 )
 DATE_IN_WORDS = "el {weekday} {day} de {month} de {year}"
+NIGHT_SHIFT = "turno de noche"

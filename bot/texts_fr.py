@@ -252,3 +252,4 @@ MONTHS = (
     "décembre",
 )
 DATE_IN_WORDS = "{weekday} {day} {month} {year}"
+NIGHT_SHIFT = "quart de nuit"

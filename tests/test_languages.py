@@ -205,6 +205,7 @@ async def test_sections_and_their_passages_are_quoted_in_the_language(alice, bot
 
 async def test_settings_are_read_and_refused_in_french(alice, store):
     assert "9:00–17:00" in text_of(await alice.say("paramètres heures de 9 h à 17 h"))
+    assert "22:00–6:00 (quart de nuit)" in text_of(await alice.say("paramètres heures 22 h à 6 h"))
     snoozed = text_of(await alice.say("paramètres pause 2 semaines"))
     assert texts_fr.SNOOZED_UNTIL.split("{")[0] in snoozed
     assert any(f" {month} 20" in snoozed for month in texts_fr.MONTHS)  # the date in French words

@@ -40,9 +40,20 @@ LANGUAGE_WORDS = {
     "español": "es",
     "espanol": "es",
 }
+# the commands' French and Spanish names: the command each stands for, in its language
+# (bot/intent.py reads the command; `written_in` the language)
+COMMANDS_IN_LANGUAGES = {
+    **{word: ("help", "fr") for word in ("aide",)},
+    **{word: ("policy", "fr") for word in ("politique",)},
+    **{word: ("settings", "fr") for word in ("paramètres", "parametres")},
+    **{word: ("stop", "fr") for word in ("arrêter", "arreter")},
+    **{word: ("help", "es") for word in ("ayuda",)},
+    **{word: ("policy", "es") for word in ("política", "politica")},
+    **{word: ("settings", "es") for word in ("ajustes",)},
+    **{word: ("stop", "es") for word in ("detener",)},
+}
 # words that say which language the user speaks, however short the message
-_SPOKEN_BY_WORD = {"aide": "fr", "paramètres": "fr", "parametres": "fr", "politique": "fr", "arrêter": "fr"}
-_SPOKEN_BY_WORD |= {"ayuda": "es", "ajustes": "es", "política": "es", "politica": "es", "detener": "es"}
+_SPOKEN_BY_WORD = {word: language for word, (_, language) in COMMANDS_IN_LANGUAGES.items()}
 _SPOKEN_BY_WORD |= {"help": "en", "settings": "en", "salut": "fr", "merci": "fr", "hola": "es"}
 MIN_WORDS = 3  # from here the language identifier is trusted at its usual score
 SHORT_MIN_SCORE = 0.8  # a shorter message ("bonjour", "gracias") must be unmistakable, else the last one is kept

@@ -11,22 +11,11 @@ import re
 from dataclasses import dataclass
 
 from bot.account import SETTING_WORDS
+from bot.catalog import COMMANDS_IN_LANGUAGES
 from policy.intent import Intent, IntentClassifier
 
 COMMAND_WORDS = ("help", "policy", "quiz", "settings", "queue", "stop")
-COMMAND_ALIASES = {  # the same commands in French and Spanish
-    "aide": "help",
-    "ayuda": "help",
-    "politique": "policy",
-    "política": "policy",
-    "politica": "policy",
-    "paramètres": "settings",
-    "parametres": "settings",
-    "ajustes": "settings",
-    "arrêter": "stop",
-    "arreter": "stop",
-    "detener": "stop",
-}
+COMMAND_ALIASES = {word: command for word, (command, _) in COMMANDS_IN_LANGUAGES.items()}
 POLICY_TOPIC_MAX_WORDS = 4
 
 

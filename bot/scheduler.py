@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import holidays as holiday_data
 
-from bot.catalog import speaking, texts
+from bot.catalog import language, speaking, texts
 from bot.config import Setting, positive_int
 from bot.messages import Choices, Reply, Text
 from bot.metrics import NUDGES, STORE_ERRORS
@@ -208,7 +208,7 @@ class Scheduler:
                     reply, session = await self.nudge(user)
             else:
                 with speaking(user.speaks):
-                    reply = self.reminder(user.speaks)
+                    reply = self.reminder()
             await self.services.messenger.send(user.id, reply)
         except Unreachable:
             log.info("user unreachable, marked: user=%s", user.id)
@@ -237,10 +237,11 @@ class Scheduler:
         reply.blocks.insert(0, Text.of(texts.NUDGE_INTRO))
         return reply, session
 
-    def reminder(self, language: str | None = None) -> Reply:
+    def reminder(self) -> Reply:
+        """In the language being spoken (`bot.catalog.speaking`), the pack's disclaimer too."""
         return Reply(
             [
-                Text.of(texts.REMINDER, disclaimer=self.services.policy.disclaimer_in(language)),
+                Text.of(texts.REMINDER, disclaimer=self.services.policy.disclaimer_in(language())),
                 Choices(
                     (
                         choice(texts.REMINDER_YES, "reminder.ok", None),

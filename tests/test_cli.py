@@ -172,28 +172,19 @@ def test_the_held_out_split_and_drafts_written_apart_keep_their_floors():
     assert data["false_stop_rate_on_ok"] <= 0.05
 
 
-def test_fresh_themes_written_after_the_model_keep_their_floors():
-    """tests/data/fresh_themes.jsonl: 1,220 drafts on six themes (security exposures, speaking for
-    the agency and the press, endorsements and favours, news not yet public in French and Spanish,
-    and public guidance's cases in the US and abroad), written apart from the pack and never
-    trained on. It scores 0.896, stop answered stop or review 0.976 (see README)."""
-    data = json.loads(
-        run("eval", str(ROOT / "tests" / "data" / "fresh_themes.jsonl"), "--json", "--skip-held-out").stdout
-    )
-    assert data["total"] == 1220
-    assert data["accuracy"] >= 0.86
-    assert data["stop_recall"] >= 0.93
-    assert data["false_stop_rate_on_ok"] <= 0.06
-
-
-def test_drafts_written_apart_on_2026_12_07_keep_their_floors():
-    """tests/data/fresh_dec07.jsonl: 593 drafts from three briefs (workplace posts, public
-    guidance's worked examples, near misses), never trained on. It scores 0.949, stop answered
-    stop or review 0.978, no fine draft answered stop (see README)."""
-    data = json.loads(
-        run("eval", str(ROOT / "tests" / "data" / "fresh_dec07.jsonl"), "--json", "--skip-held-out").stdout
-    )
-    assert data["total"] == 593
-    assert data["accuracy"] >= 0.90
-    assert data["stop_recall"] >= 0.95
-    assert data["false_stop_rate_on_ok"] <= 0.03
+# Drafts written apart from the pack and never trained on, with the floors they keep (see README):
+# fresh_themes.jsonl, six themes (security exposures, speaking for the agency and the press,
+# endorsements and favours, news not yet public in French and Spanish, public guidance's cases in
+# the US and abroad), scores 0.911, stop answered stop or review 0.993; fresh_dec07.jsonl, three
+# briefs (workplace posts, guidance's worked examples, near misses), 0.949, 0.978, no fine draft
+# answered stop.
+@pytest.mark.parametrize(
+    ("name", "total", "accuracy", "stop_recall", "ok_stopped"),
+    [("fresh_themes.jsonl", 1220, 0.86, 0.93, 0.06), ("fresh_dec07.jsonl", 593, 0.90, 0.95, 0.03)],
+)
+def test_drafts_written_apart_keep_their_floors(name, total, accuracy, stop_recall, ok_stopped):
+    data = json.loads(run("eval", str(ROOT / "tests" / "data" / name), "--json", "--skip-held-out").stdout)
+    assert data["total"] == total
+    assert data["accuracy"] >= accuracy
+    assert data["stop_recall"] >= stop_recall
+    assert data["false_stop_rate_on_ok"] <= ok_stopped

@@ -137,7 +137,7 @@ def test_a_reminder_carries_the_disclaimer_in_the_users_language(bot):
     from bot.scheduler import Scheduler
 
     with speaking("fr"):
-        reminder = Scheduler(bot).reminder("fr")
+        reminder = Scheduler(bot).reminder()
     assert bot.policy.disclaimer_in("fr") in text_of(reminder)
     assert bot.policy.disclaimer_in("fr") != bot.policy.disclaimer
     assert texts_fr.REMINDER_YES in [c.label for c in reminder.choices]

@@ -125,11 +125,12 @@ _COUNTED = re2.compile(
     r"^ (?:days?|weeks?|months?|years?|hours?|minutes?|times|people|members|pages|points|miles|km|steps|"
     r"jours|semaines|mois|ans|heures|fois|personnes|dias|semanas|meses|anos|horas|veces|personas)\b"
 )
-# a code that is a body of rules, not a secret: "code of conduct", "code de la route", "código de ética"
+# a code that is a body of rules, or a key that is a figure of speech, is not a secret: "code of conduct",
+# "code de la route", "código de ética", "la clave del éxito"
 _NAMED_CODE = re2.compile(
-    r"(?:the |la |l'|el )?(?:conduct|ethics|practice|honou?r|silence|regulations?|laws?|ordinances?|route|"
-    r"conduite|deontologie|travail|conducta|etica|circulacion|trabajo|comercio|commerce|procedure|"
-    r"procedimiento|education|sante)\b"
+    r"(?:the |la |l'|el |del |de la |du |de |to )?(?:conduct|ethics|practice|honou?r|silence|regulations?|laws?|"
+    r"ordinances?|route|conduite|deontologie|travail|conducta|etica|circulacion|trabajo|comercio|commerce|"
+    r"procedure|procedimiento|education|sante|exito|succes|success|bonheur|felicidad|happiness)\b"
 )
 _LAW_REFERENCE = re2.compile(
     r"\b(?:article|art|articulo|section|sec|seccion|chapter|chapitre|capitulo|rule|regle|regla)\b"

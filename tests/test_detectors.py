@@ -224,6 +224,8 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("Pin this post: the 2025 schedule is on page 3", "credential"),
         ("el código de ética 2025 ya está en la intranet", "credential"),
         ("révisez le code de la route 2026 avant l'examen", "credential"),
+        ("La clave del éxito 2025: constancia y café", "credential"),
+        ("la clé du succès en 2026, c'est le sommeil", "credential"),
         ("Item 4 is the Elm Street resurfacing", "street_address"),
         ("the 21st birthday party is on 12/14/2026", "date_of_birth"),
         ("the door code changes on the 3rd, ask Ana", "credential"),

@@ -22,6 +22,7 @@ from stdnum.us import ssn
 from policy.detectorbase import DetectorSettings, Span, near_words
 from policy.normalize import Shadow
 from policy.phone_shapes import (
+    counting_list,
     glued_to_code,
     is_amount,
     named_by_id_word,
@@ -75,6 +76,7 @@ def phone(draft: Shadow, settings: DetectorSettings) -> Iterator[Span]:
                 or tail_of_longer_number(text, match.start)  # "permit 2024 556 7781"
                 or range_of_counts(text, match.start, match.raw_string)  # "between 1200-1500"
                 or is_amount(text, match.start, match.end)  # "1 250 000 euros"
+                or counting_list(draft.original[slice(*draft.span(match.start, match.end))])  # "4 8 15 16 23 42"
             ):
                 continue
             if near_words(text, match.start, match.start, settings, before=_PHONE_INTRO_BEFORE, after=0, public=True):

@@ -5,6 +5,7 @@ when no phone word is near. Patterns are RE2: linear time on any input."""
 from __future__ import annotations
 
 import datetime
+import itertools
 
 import re2
 
@@ -77,6 +78,20 @@ def is_amount(text: str, start: int, end: int) -> bool:
 
 def _is_year(digits: str) -> bool:
     return 1900 <= int(digits) <= 2099
+
+
+def counting_list(raw: str) -> bool:
+    """ "4 8 15 16 23 42", "1 2 3 5 8 13": numbers that rise from a single digit, five or more,
+    are a list; no country's numbers are written so (a French "06 12 34 56 78" starts with 0).
+    Read in the draft as written: the shadow joins "4 8" into "48"."""
+    groups = _DIGIT_GROUPS.findall(raw)
+    return (
+        len(groups) >= 5
+        and len(groups[0]) == 1
+        and groups[0] != "0"
+        and not raw.startswith("+")
+        and all(int(a) < int(b) for a, b in itertools.pairwise(groups))
+    )
 
 
 def not_a_phone_shape(raw: str) -> bool:

@@ -35,6 +35,17 @@ _DRAFT_PREFIX = re.compile(
     r"|¿?puedo publicar esto|¿?puedo postear esto|¿?está bien publicar esto)\s*[?:\-–>]+\s*",
     re.IGNORECASE,
 )
+_ASKS_ITSELF = re.compile(r"\s*(?:¿|(?:can|could|may|should) i\b|puis-je|est-ce que|puedo\b)", re.IGNORECASE)
+# The same ask after the draft: 'Tacos tonight! can I post this?', '..., ¿puedo publicarlo?'
+_DRAFT_SUFFIX = re.compile(
+    r"\s*[\-–—:,;(]*\s*(?:can i post (?:this|it|that)|could i post (?:this|it)|may i post (?:this|it)"
+    r"|is (?:this|it) ok(?:ay)? to post(?: this| it)?|ok to post(?: this| it)?|good to post|safe to post(?: this)?"
+    r"|(?:je )?peux-?(?:je|tu)? ?(?:le |la )?publier(?: (?:ça|ceci|cela))?|puis-je (?:le |la )?publier(?: (?:ça|ceci))?"
+    r"|est-ce que je peux (?:le |la )?publier(?: (?:ça|ceci))?"
+    r"|¿?(?:puedo|podría) (?:publicarlo|publicarla|publicar esto|postearlo|postear esto|subirlo)"
+    r"|¿?(?:está|esta) bien (?:publicarlo|publicar esto))\s*[?)]+\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,10 @@ def understand(text: str, classifier: IntentClassifier) -> Understood:
     if prefixed := _DRAFT_PREFIX.match(text):
         draft = text[prefixed.end() :].strip().strip('"“”«»')
         if draft:
+            return Understood("draft", draft)
+    if suffixed := _DRAFT_SUFFIX.search(text):
+        draft = text[: suffixed.start()].strip().strip('"“”«»')
+        if len(draft.split()) >= 2 and not _ASKS_ITSELF.match(draft):
             return Understood("draft", draft)
     if len(text) > LONGEST_QUESTION or text.count("\n\n") >= 2:
         return Understood("draft", text)

@@ -104,6 +104,27 @@ def test_commands_take_exact_words_only():
         assert parse_command(draft) is None
 
 
+@pytest.mark.parametrize(
+    ("message", "draft"),
+    [
+        ("Tacos tonight with the crew! can I post this?", "Tacos tonight with the crew!"),
+        ("La clave del éxito es la constancia, ¿puedo publicarlo?", "La clave del éxito es la constancia"),
+        ("Je suis prof et la réforme est ratée. Je peux publier ça ?", "Je suis prof et la réforme est ratée."),
+        ('"Go Eagles!" - is this ok to post?', "Go Eagles!"),
+    ],
+)
+def test_the_ask_after_the_draft_is_not_checked_with_it(bot, message, draft):
+    understood = understand(message, bot.intents)
+    assert (understood.kind, understood.text) == ("draft", draft)
+
+
+@pytest.mark.parametrize(
+    "question", ["Can I say where I work, is it ok to post?", "What can I post?", "Can I post this?"]
+)
+def test_a_question_ending_like_an_ask_stays_a_question(bot, question):
+    assert understand(question, bot.intents).kind != "draft"
+
+
 def test_intent_on_200_labelled_messages(bot):
     labelled = cases("intent_eval.jsonl")
     classifier = bot.intents

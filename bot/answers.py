@@ -84,6 +84,11 @@ async def small_talk(turn: Turn, text: str) -> Reply:
     return Reply([Text.of(texts.HELLO if _HELLO.search(text) else texts.NOTED)])
 
 
+async def ask_for_the_draft(turn: Turn, text: str) -> Reply:
+    """ "Can I post this?" with no post: ask for the text rather than look the words up."""
+    return Reply([Text.of(texts.SEND_THE_DRAFT)])
+
+
 async def ask_intent(turn: Turn, text: str) -> Reply:
     held = HeldText(turn.services.drafts.put(text, turn.services.clock()))
     return Reply(

@@ -56,7 +56,7 @@ class Command:
 
 @dataclass(frozen=True)
 class Understood:
-    kind: str  # "command", "draft", "question", "smalltalk" or "unsure"
+    kind: str  # "command", "draft", "question", "smalltalk", "unsure" or "ask_only" (the ask, no draft)
     text: str  # the draft or question itself, without a "can I post this:" prefix
     command: Command | None = None
     intent: Intent | None = None
@@ -90,10 +90,11 @@ def understand(text: str, classifier: IntentClassifier) -> Understood:
         return Understood("command", text, command=command)
     if prefixed := _DRAFT_PREFIX.match(text):
         draft = text[prefixed.end() :].strip().strip('"“”«»')
-        if draft:
-            return Understood("draft", draft)
+        return Understood("draft", draft) if draft else Understood("ask_only", text)
     if suffixed := _DRAFT_SUFFIX.search(text):
         draft = text[: suffixed.start()].strip().strip('"“”«»')
+        if not draft.strip(" -–—:,;(¿"):
+            return Understood("ask_only", text)
         if len(draft.split()) >= 2 and not _ASKS_ITSELF.match(draft):
             return Understood("draft", draft)
     if len(text) > LONGEST_QUESTION or text.count("\n\n") >= 2:

@@ -37,4 +37,5 @@ BY_INTENT: dict[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "question": answers.answer_question,
     "smalltalk": answers.small_talk,
     "unsure": answers.ask_intent,
+    "ask_only": answers.ask_for_the_draft,
 }

@@ -110,6 +110,7 @@ NOTED = (
     "Each finding names the policy section behind it (`policy <topic>` shows a section in full), and "
     f"*{APPEAL}* under the verdict asks a person to look again."
 )
+SEND_THE_DRAFT = "Sure: paste the text of the post here and I'll check it."
 ASK_INTENT = "Should I check this as a post, or answer it as a question about the policy?"
 CHECK_AS_POST = "Check this as a post"
 ANSWER_AS_QUESTION = "Answer it as a question"

@@ -105,6 +105,7 @@ NOTED = (
     "Cada hallazgo indica la sección de la política en que se basa (`política <tema>` muestra una sección completa), y "
     "*Creo que esto es un error* debajo del veredicto pide que una persona lo vuelva a revisar."
 )
+SEND_THE_DRAFT = "Claro: pegue aquí el texto de la publicación y la reviso."
 ASK_INTENT = "¿Lo verifico como publicación o lo respondo como una pregunta sobre la política?"
 CHECK_AS_POST = "Verificar como publicación"
 ANSWER_AS_QUESTION = "Responder como pregunta"

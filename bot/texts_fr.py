@@ -111,6 +111,7 @@ NOTED = (
     "(`politique <sujet>` affiche une section en entier), et le bouton *Je crois que c'est une erreur* sous le verdict "
     "demande à une personne de réexaminer le brouillon."
 )
+SEND_THE_DRAFT = "Bien sûr : collez ici le texte de la publication et je la vérifie."
 ASK_INTENT = "Dois-je vérifier ceci comme une publication, ou y répondre comme à une question sur la politique?"
 CHECK_AS_POST = "Vérifier comme publication"
 ANSWER_AS_QUESTION = "Répondre comme à une question"

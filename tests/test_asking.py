@@ -125,6 +125,16 @@ def test_a_question_ending_like_an_ask_stays_a_question(bot, question):
     assert understand(question, bot.intents).kind != "draft"
 
 
+@pytest.mark.parametrize(
+    ("message", "reply_part"),
+    [("Can I post this?", "paste the text of the post"), ("¿puedo publicarlo?", "pegue aquí el texto")],
+)
+async def test_the_ask_without_a_draft_asks_for_the_draft(alice, message, reply_part):
+    reply = await alice.say(message)
+    assert not verdicts(reply)
+    assert reply_part in text_of(reply)
+
+
 def test_intent_on_200_labelled_messages(bot):
     labelled = cases("intent_eval.jsonl")
     classifier = bot.intents

@@ -36,9 +36,12 @@ _DRAFT_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _ASKS_ITSELF = re.compile(r"\s*(?:¿|(?:can|could|may|should) i\b|puis-je|est-ce que|puedo\b)", re.IGNORECASE)
-# The same ask after the draft: 'Tacos tonight! can I post this?', '..., ¿puedo publicarlo?'
+# The same ask after the draft: 'Tacos tonight! can I post this?', '..., ¿puedo publicarlo?'. Searched in
+# the message's last ASK_TAIL characters only, so a long paste costs nothing.
+ASK_TAIL = 80
+_SEPARATORS = " -–—:,;(¿"
 _DRAFT_SUFFIX = re.compile(
-    r"\s*[\-–—:,;(]*\s*(?:can i post (?:this|it|that)|could i post (?:this|it)|may i post (?:this|it)"
+    r"(?<!\w)(?:can i post (?:this|it|that)|could i post (?:this|it)|may i post (?:this|it)"
     r"|is (?:this|it) ok(?:ay)? to post(?: this| it)?|ok to post(?: this| it)?|good to post|safe to post(?: this)?"
     r"|(?:je )?peux-?(?:je|tu)? ?(?:le |la )?publier(?: (?:ça|ceci|cela))?|puis-je (?:le |la )?publier(?: (?:ça|ceci))?"
     r"|est-ce que je peux (?:le |la )?publier(?: (?:ça|ceci))?"
@@ -91,9 +94,10 @@ def understand(text: str, classifier: IntentClassifier) -> Understood:
     if prefixed := _DRAFT_PREFIX.match(text):
         draft = text[prefixed.end() :].strip().strip('"“”«»')
         return Understood("draft", draft) if draft else Understood("ask_only", text)
-    if suffixed := _DRAFT_SUFFIX.search(text):
-        draft = text[: suffixed.start()].strip().strip('"“”«»')
-        if not draft.strip(" -–—:,;(¿"):
+    tail_start = max(0, len(text) - ASK_TAIL)
+    if suffixed := _DRAFT_SUFFIX.search(text, tail_start):
+        draft = text[: suffixed.start()].strip().rstrip(_SEPARATORS).strip().strip('"“”«»')
+        if not draft.strip(_SEPARATORS):
             return Understood("ask_only", text)
         if len(draft.split()) >= 2 and not _ASKS_ITSELF.match(draft):
             return Understood("draft", draft)

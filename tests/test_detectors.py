@@ -226,7 +226,7 @@ def test_detector_finds_with_span(policy, text, detector, hit):
         ("révisez le code de la route 2026 avant l'examen", "credential"),
         ("La clave del éxito 2025: constancia y café", "credential"),
         ("the numbers were 4 8 15 16 23 42 and I still miss that show", "phone"),
-        ("la clé du succès en 2026, c'est le sommeil", "credential"),
+        ("La clave de la felicidad 2026: dormir bien", "credential"),
         ("Item 4 is the Elm Street resurfacing", "street_address"),
         ("the 21st birthday party is on 12/14/2026", "date_of_birth"),
         ("the door code changes on the 3rd, ask Ana", "credential"),

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from bot.core import Bot
 from bot.engine_pool import EnginePool
+from bot.intent import understand
 from bot.messages import User, VerdictBlock
 from bot.messenger import InboxMessenger
 from policy import DraftError
@@ -45,6 +46,16 @@ def test_the_engine_answers_every_hostile_draft(policy, draft):
     else:
         assert assessment.verdict.label in ("ok", "disclaimer", "review", "stop")
         assert all(0 <= s <= e <= len(draft) for f in assessment.findings for s, e in f.spans)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(HOSTILE)
+def test_every_hostile_message_is_understood(bot, message):
+    """Reading what a message is (draft, question, the ask alone...) comes before the engine: a
+    long run of spaces once took minutes in the search for a trailing "can I post this?"."""
+    assert understand(message, bot.intents).kind in ("command", "draft", "question", "smalltalk", "unsure", "ask_only")
 
 
 async def test_a_draft_over_the_time_budget_gets_send_it_in_parts(policy, store):

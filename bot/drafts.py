@@ -16,6 +16,7 @@ from policy import ALL_CONTEXTS, Assessment, Context, DraftError
 
 log = logging.getLogger("policybot")
 MAX_VALUE_CHARS = 1500  # Slack allows 2000 characters in a button value
+AWAITING_CONTEXT = "context?"  # held in LastVerdicts in place of a verdict while the context is asked
 _PREFIX = re.compile(r"^\s*(official|personal|on[ -]duty|off[ -]duty)\s*:\s*", re.IGNORECASE)
 
 
@@ -76,14 +77,42 @@ async def check_text(turn: Turn, text: str) -> Reply:
     return reply.add(Note(texts.SETTINGS_UNAVAILABLE)) if turn.offline else reply
 
 
-def ask_context(turn: Turn, text: str, remember: bool = True) -> Reply:
-    """Which context the draft is for; `remember`: the answer also becomes the user's default."""
-    turn.services.last_verdicts.forget(turn.user.id)  # a typed "why?" or "appeal" is not about the verdict before
+def ask_context(turn: Turn, text: str, remember: bool = True, only: list[Context] | None = None) -> Reply:
+    """Which context the draft is for (among `only`, else every button's); `remember`: the answer
+    also becomes the user's default. The answer may be typed too ("personal, off duty"): the draft
+    is held as the user's last verdict, AWAITING_CONTEXT, so that a typed "why?" is not about the
+    verdict before."""
+    pending = draft_ref(turn, text, "personal", False, remember)
+    turn.services.last_verdicts.put(turn.user.id, (AWAITING_CONTEXT, encode(pending)), turn.services.clock())
     buttons = tuple(
         choice(label, "context.set", draft_ref(turn, text, account, duty, remember))
         for (account, duty), label in texts.CONTEXT_BUTTONS.items()
+        if only is None or Context(account, duty) in only
     )
-    return Reply([Text.of(texts.ASK_CONTEXT if remember else texts.ASK_CONTEXT_ONCE), Choices(buttons)])
+    question = texts.ASK_CONTEXT_AGAIN if only else texts.ASK_CONTEXT if remember else texts.ASK_CONTEXT_ONCE
+    return Reply([Text.of(question), Choices(buttons)])
+
+
+async def answer_context(turn: Turn, text: str, account: str | None, on_duty: bool | None, remember: bool) -> Reply:
+    """The verdict for a context the user typed, part of one ("personal") or all of it; asked
+    again among the contexts left when what was typed still leaves different verdicts."""
+    if account == "official":
+        on_duty = True  # an official account always posts on duty
+    try:
+        outcomes = await assisted.assessments(turn, text)
+    except DraftError as error:
+        return Reply([Text.of(texts.DRAFT_ERROR, reason=error)])
+    candidates = [Context(a, d) for a, d in texts.CONTEXT_BUTTONS if account in (None, a) and on_duty in (None, d)]
+    if len({outcomes[c].verdict for c in candidates}) > 1:
+        return ask_context(turn, text, remember, only=candidates)
+    told = account is not None and on_duty is not None
+    reply = verdict_reply(turn, text, outcomes[candidates[0]], known=told)
+    if remember and told:
+        turn.user.account = account
+        turn.user.on_duty = "on" if on_duty else "off"
+        await turn.save_user()
+        reply.blocks.insert(0, Text.of(texts.CONTEXT_SAVED, context=context_words(account, bool(on_duty))))
+    return reply
 
 
 def draft_ref(turn: Turn, text: str, account: str, on_duty: bool, remember: bool = False) -> DraftRef:

@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from bot.catalog import passage_of, texts, title_of
-from bot.drafts import draft_of
+from bot.drafts import AWAITING_CONTEXT, answer_context, ask_context, draft_of
 from bot.messages import Choices, Reply, Text
 from bot.payloads import DraftRef, Expired, SectionRef, decode, encode
 from bot.routes import ACTIONS
@@ -73,10 +73,12 @@ _TERMS = {
     "fuera de servicio": (None, False),
     "en el trabajo": (None, True),
 }
+_TERM = "|".join(sorted(map(re.escape, _TERMS), key=len, reverse=True))
 _CONTEXT = re.compile(
     r"(?:(?:it'?s|it is|this is|that'?s|that is|i'?m|i am|c'est|je suis|es|estoy|era|i was)"
     r"(?: (?:for|on|from|pour|sur|de|en|para|desde))?(?: (?:the|my|le|mon|la|ma|mi|el))? )?"
-    f"(?P<what>{'|'.join(sorted(map(re.escape, _TERMS), key=len, reverse=True))})(?: account)?"
+    f"(?P<what>{_TERM})(?: account)?"
+    rf"(?:(?:,| and| et| y| /| -)?(?: i'?m| je suis| estoy)? (?P<more>{_TERM})(?: account)?)?"
 )
 
 
@@ -109,6 +111,8 @@ async def follow_up(turn: Turn, action: str) -> Reply:
         return Reply([Text.of(texts.FOLLOW_UP_EXPIRED)])
     verdict, value = held
     ref = decode(value, DraftRef)
+    if verdict == AWAITING_CONTEXT:
+        return await _context_answer(turn, ref, action)
     if action == "draft.appeal" and verdict == "ok":
         return Reply([Text.of(texts.NOTHING_TO_APPEAL)])
     if action == "draft.review" and verdict in ("ok", "disclaimer") and ref.account == "personal":
@@ -129,10 +133,30 @@ async def follow_up(turn: Turn, action: str) -> Reply:
     return reply
 
 
+async def _context_answer(turn: Turn, ref: DraftRef, action: str) -> Reply:
+    """A message typed while the context question waits: its answer, or the question again."""
+    typed = _plain(turn.incoming.text)
+    turn.incoming = replace(turn.incoming, kind="action", action="context.set", value=encode(ref))
+    try:
+        text, _, _ = draft_of(turn)
+    except Expired:
+        return Reply([Text.of(texts.FOLLOW_UP_EXPIRED)])
+    if action != "context.set":  # "why?" or "appeal" before there is a verdict
+        reply = ask_context(turn, text, ref.remember)
+        reply.blocks.insert(0, Text.of(texts.CONTEXT_FIRST))
+        return reply
+    account, on_duty = _context_of(typed)
+    return await answer_context(turn, text, account, on_duty, ref.remember)
+
+
 def _context_of(plain: str) -> tuple[str | None, bool | None]:
+    """("personal", False) for "personal, off duty"; None for what was not said."""
     match = _CONTEXT.fullmatch(plain)
-    what = match.group("what") if match else ""
-    return _TERMS.get(what, (None, None))
+    if not match:
+        return None, None
+    account, on_duty = _TERMS[match.group("what")]
+    more_account, more_duty = _TERMS.get(match.group("more") or "", (None, None))
+    return account or more_account, on_duty if on_duty is not None else more_duty
 
 
 async def explain(turn: Turn) -> Reply:

@@ -29,6 +29,8 @@ READS_LIKE = "reads like"
 
 ASK_CONTEXT = "Before I answer: the verdict depends on where you post and whether you are on duty. Which is it?"
 ASK_CONTEXT_ONCE = "Check this draft as:"
+ASK_CONTEXT_AGAIN = "That still changes the verdict for this draft. Which is it?"
+CONTEXT_FIRST = "First tell me where you'll post it; then I can answer that."
 JUST_THIS_DRAFT = "I checked just this draft as *{context}*. Use that from now on?"
 FROM_NOW_ON = "Yes, from now on"
 ADD_DISCLAIMER = "Add the disclaimer"

@@ -22,6 +22,8 @@ SUMMARIES = {
 
 ASK_CONTEXT = "Antes de responder: el veredicto depende de dónde publica y de si está de servicio. ¿Cuál es su caso?"
 ASK_CONTEXT_ONCE = "Verificar este borrador como:"
+ASK_CONTEXT_AGAIN = "Eso todavía cambia el veredicto de este borrador. ¿Cuál es su caso?"
+CONTEXT_FIRST = "Dígame primero dónde lo publicará; después podré responder."
 JUST_THIS_DRAFT = "Verifiqué solo este borrador como *{context}*. ¿Lo uso de ahora en adelante?"
 FROM_NOW_ON = "Sí, de ahora en adelante"
 ADD_DISCLAIMER = "Agregar el descargo"

@@ -22,6 +22,8 @@ SUMMARIES = {
 
 ASK_CONTEXT = "Avant de répondre : le verdict dépend de l'endroit où vous publiez et du fait que vous soyez en service ou non. Quelle est votre situation?"
 ASK_CONTEXT_ONCE = "Vérifier ce brouillon comme :"
+ASK_CONTEXT_AGAIN = "Cela change encore le verdict de ce brouillon. Quelle est votre situation?"
+CONTEXT_FIRST = "Dites-moi d'abord où vous le publierez; je pourrai ensuite répondre."
 JUST_THIS_DRAFT = "Pour ce brouillon seulement, je l'ai vérifié comme *{context}*. Utiliser ce choix dorénavant?"
 FROM_NOW_ON = "Oui, dorénavant"
 ADD_DISCLAIMER = "Ajouter l'avertissement"

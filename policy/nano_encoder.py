@@ -8,6 +8,7 @@ engine loads.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import mmap
 import os
@@ -89,7 +90,8 @@ class NanoEncoder(Encoder):
         pages come back from the file as they were."""
         start, length = self._table
         if length > 0 and hasattr(mmap, "MADV_DONTNEED"):
-            self._image.madvise(mmap.MADV_DONTNEED, start, length)
+            with contextlib.suppress(OSError, ValueError):  # a kernel that refuses only costs memory
+                self._image.madvise(mmap.MADV_DONTNEED, start, length)
 
 
 def _page_aligned(tensor: tuple[int, int]) -> tuple[int, int]:

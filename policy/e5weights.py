@@ -7,7 +7,6 @@ the tokenizer's pieces and scores, its normalisation table, then a directory of 
 
 from __future__ import annotations
 
-import os
 import re
 import struct
 from functools import cached_property
@@ -89,7 +88,9 @@ class WeightsFile:
         blocks = np.frombuffer(self.raw, _BLOCK, rows * columns // 32, offset).reshape(rows, -1)
         if only is not None:
             blocks, rows = blocks[only], len(only)
-        return dequantized(blocks, rows, columns)
+        nibbles = blocks["nibbles"]
+        values = np.concatenate([nibbles & 15, nibbles >> 4], axis=-1).astype(np.float32) - 8
+        return (values * blocks["scale"].astype(np.float32)[..., None]).reshape(rows, columns)
 
     def nibble_blocks(self, name: str, rows: int, columns: int) -> tuple[np.ndarray, np.ndarray]:
         """A 4-bit matrix as onnxruntime's MatMulNBits reads it: (rows, blocks, 16) bytes, element
@@ -108,39 +109,3 @@ class WeightsFile:
         chars = ("" if folded.startswith(" ") else METASPACE) + folded.replace(" ", METASPACE)
         ids = self.pieces.best_pieces(chars, self.unk, self.unknown_score)
         return [self.bos, *ids[: limit - 2 if limit else None], self.eos]
-
-
-def dequantized(blocks: np.ndarray, rows: int, columns: int) -> np.ndarray:
-    """Rows of 4-bit blocks (`_BLOCK`) in float32."""
-    nibbles = blocks["nibbles"]
-    values = np.concatenate([nibbles & 15, nibbles >> 4], axis=-1).astype(np.float32) - 8
-    return (values * blocks["scale"].astype(np.float32)[..., None]).reshape(rows, columns)
-
-
-class RowsRead:
-    """The rows of a 4-bit matrix (the token embeddings) read from the weights file as drafts
-    need them, and kept in memory once read up to `kept` rows. Read through the memory map, every
-    distinct token left its 4 kB page of the file resident: the map grew by 43 MB over 600
-    drafts, towards the whole table (54 MB), and a long-running bot went past its memory budget."""
-
-    def __init__(self, path: str | os.PathLike, file: WeightsFile, name: str, columns: int, kept: int) -> None:
-        self._offset = file.tensors[name][0]
-        self._columns = columns
-        self._row_bytes = columns // 32 * BLOCK_BYTES
-        self._kept = kept
-        self._file = os.open(path, os.O_RDONLY)
-        self._rows: dict[int, bytes] = {}
-
-    def __call__(self, ids: np.ndarray) -> np.ndarray:
-        rows = []
-        for row_id in ids.tolist():
-            row = self._rows.get(row_id)
-            if row is None:
-                row = os.pread(self._file, self._row_bytes, self._offset + row_id * self._row_bytes)
-                if len(row) != self._row_bytes:
-                    raise ValueError(f"the weights file is short at row {row_id}")
-                if len(self._rows) < self._kept:
-                    self._rows[row_id] = row
-            rows.append(row)
-        blocks = np.frombuffer(b"".join(rows), _BLOCK).reshape(len(rows), -1)
-        return dequantized(blocks, len(rows), self._columns)

@@ -18,6 +18,7 @@ Embeddings are mean-pooled and L2-normalised.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import mmap
@@ -174,3 +175,23 @@ def apply_tuning(image: mmap.mmap | bytearray, tuning: Path) -> dict[str, tuple[
         offset = tensors[name][0]
         image[offset : offset + len(raw)] = raw
     return deltas
+
+
+def release_token_rows(weights: WeightsFile) -> None:
+    """Let the kernel take back the pages of the token table that embedding read. Each distinct
+    token leaves its 4 kB page of the mapped file resident: a bot went from 357 to 424 MB over
+    1,200 checks, towards the table's whole 54 MB. The table is never written in the private
+    mapping (only whole pages inside it are dropped), so they come back from the file as they were."""
+    start, length = _whole_pages(weights.tensors["emb.word"])
+    if length > 0 and isinstance(weights.raw, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+        with contextlib.suppress(OSError, ValueError):  # a kernel that refuses only costs memory
+            weights.raw.madvise(mmap.MADV_DONTNEED, start, length)
+
+
+def _whole_pages(tensor: tuple[int, int]) -> tuple[int, int]:
+    """The whole pages inside a tensor's (offset, size): a page it shares with a neighbour, which
+    the tuning may have written, is left alone."""
+    offset, size = tensor
+    start = -(-offset // mmap.PAGESIZE) * mmap.PAGESIZE
+    end = (offset + size) // mmap.PAGESIZE * mmap.PAGESIZE
+    return start, max(0, end - start)

@@ -8,16 +8,23 @@ engine loads.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
-import mmap
 import os
 import struct
 import threading
 
 import numpy as np
 
-from policy.encoder import DIM, TUNED, Encoder, EncoderError, EncoderSpec, mapped_weights, weights_path
+from policy.encoder import (
+    DIM,
+    TUNED,
+    Encoder,
+    EncoderError,
+    EncoderSpec,
+    mapped_weights,
+    release_token_rows,
+    weights_path,
+)
 
 _LAYERS_OFFSET = 12  # magic, version, hidden size, then the layer count (little-endian int32)
 _header_lock = threading.Lock()
@@ -60,7 +67,7 @@ class NanoEncoder(Encoder):
             raise EncoderError(f"the encoder weights at {path} are damaged")
         self._lib = lib
         self._lock = threading.Lock()
-        self._table = _page_aligned(weights.tensors["emb.word"])
+        self._weights = weights
 
     def tokens(self, text: str) -> int:
         with self._lock:
@@ -78,26 +85,7 @@ class NanoEncoder(Encoder):
             else:
                 array = (ctypes.c_char_p * len(encoded))(*encoded)
                 status = self._lib.e5_embed_batch(self._model, array, len(encoded), int(query), pointer)
-            self._drop_token_pages()
+            release_token_rows(self._weights)
         if status != 0:
             raise EncoderError("the encoder failed on this input")
         return out
-
-    def _drop_token_pages(self) -> None:
-        """Let the kernel take back the token table's pages the engine read. Each distinct token
-        leaves its 4 kB page of the mapped file resident, and over a few hundred questions the
-        table's 54 MB would all stay. The table is never written in this private mapping, so its
-        pages come back from the file as they were."""
-        start, length = self._table
-        if length > 0 and hasattr(mmap, "MADV_DONTNEED"):
-            with contextlib.suppress(OSError, ValueError):  # a kernel that refuses only costs memory
-                self._image.madvise(mmap.MADV_DONTNEED, start, length)
-
-
-def _page_aligned(tensor: tuple[int, int]) -> tuple[int, int]:
-    """The whole pages inside a tensor's (offset, size): a page it shares with a neighbour, which
-    the tuning may have written, is left alone."""
-    offset, size = tensor
-    start = -(-offset // mmap.PAGESIZE) * mmap.PAGESIZE
-    end = (offset + size) // mmap.PAGESIZE * mmap.PAGESIZE
-    return start, max(0, end - start)

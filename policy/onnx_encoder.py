@@ -23,8 +23,18 @@ import numpy as np
 from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, RuntimeException
 
 from policy.e5graph import graph, weight_names
-from policy.e5weights import MAX_TOKENS, RowsRead, WeightsFile
-from policy.encoder import DIM, MERGED, TUNED, Encoder, EncoderError, EncoderSpec, mapped_weights, weights_path
+from policy.e5weights import MAX_TOKENS, WeightsFile
+from policy.encoder import (
+    DIM,
+    MERGED,
+    TUNED,
+    Encoder,
+    EncoderError,
+    EncoderSpec,
+    mapped_weights,
+    release_token_rows,
+    weights_path,
+)
 from policy.onnx_session import blocks_of_8_bits, open_session
 
 
@@ -45,8 +55,6 @@ class OnnxEncoder(Encoder):
         self._session, self._values = open_session(structure, weights, threads)
         self._passage_tokens = functools.lru_cache(maxsize=512)(self._tokenize_passage)  # clip, then embed
         self._positions = self._file.floats("emb.pos").reshape(-1, DIM) + self._file.floats("emb.type")[:DIM]
-        # the tuning writes no token row, so the shipped file has them as the map does
-        self._words = RowsRead(path, self._file, "emb.word", DIM, kept=KEPT_WORDS)
 
     def _ids(self, text: str, query: bool = False) -> list[int]:
         if query:
@@ -74,19 +82,19 @@ class OnnxEncoder(Encoder):
                 ids[row, : len(tokens[i])] = tokens[i]
                 mask[row, : len(tokens[i])] = 1
             unique, where = np.unique(ids, return_inverse=True)
+            words = self._file.matrix("emb.word", self._file.vocab, DIM, only=unique)[where.reshape(ids.shape)]
             try:
-                words = self._words(unique)[where.reshape(ids.shape)]
                 (vectors,) = self._session.run(None, {"embeddings": words + self._positions[:longest], "mask": mask})
-            except (Fail, InvalidArgument, RuntimeException, OSError, ValueError) as error:
+            except (Fail, InvalidArgument, RuntimeException) as error:
                 raise EncoderError(f"the encoder failed on this input ({error})") from None
             out[rows] = vectors
+        release_token_rows(self._file)
         return out
 
 
 _MATRICES = {"q": (DIM, DIM), "k": (DIM, DIM), "v": (DIM, DIM), "ao": (DIM, DIM), "fi": (4 * DIM, DIM)}
 _MATRICES["fo"] = (DIM, 4 * DIM)
 _BATCH = 8
-KEPT_WORDS = 16_384  # token rows kept once read: 3.5 MB
 
 
 def _weights(

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot import quiz
 from bot.catalog import answer_in, language_for, speaking, texts, written_in
 from bot.engine_pool import EnginePool, TooComplex
 from bot.followups import follow_up, wants_follow_up
@@ -161,6 +162,8 @@ class Bot:
                 return _awaited(awaiting), f"awaiting:{awaiting.what}"
         if action := wants_follow_up(turn):
             return _typed(action), f"typed:{action}"
+        if len(incoming.text) <= quiz.TYPED_MAX_CHARS:
+            return self._quiz_answer_or_understand, "message"
         return self._understand, "message"
 
     def _read(self, text: str) -> Understood:
@@ -168,6 +171,9 @@ class Bot:
         if understood.kind != "draft" and self.policy.has_structured_data(text[:2000]):
             return Understood("draft", text)  # personal data in it: check it, whatever it reads like
         return understood
+
+    async def _quiz_answer_or_understand(self, turn: Turn) -> Reply:
+        return await quiz.answer_in_words(turn) or await self._understand(turn)
 
     async def _understand(self, turn: Turn) -> Reply:
         understood = await self.engine.run(self._read, turn.incoming.text)

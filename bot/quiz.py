@@ -6,20 +6,33 @@ into the future; a wrong answer sends it back to box 0, due at once.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import random
+import re
+import unicodedata
 import uuid
 
 from bot.catalog import language, texts, title_of
 from bot.messages import Choices, Note, Reply, Text
 from bot.payloads import QuizPick
 from bot.services import Services
-from bot.store import QuizSession
+from bot.store import QuizSession, StoreError
 from bot.turn import Turn, choice
 from policy import Policy, Question
 
 log = logging.getLogger("policybot")
 BOX_DAYS = (0, 1, 3, 7, 14, 30)
+TYPED_WINDOW = 12 * 3600  # an answer in words counts for a quiz (or nudge) started this recently
+TYPED_MAX_CHARS = 120
+_ORDINALS = (
+    ("first", "1st", "premier", "premiere", "primero", "primera"),
+    ("second", "2nd", "deuxieme", "seconde", "segundo", "segunda"),
+    ("third", "3rd", "troisieme", "tercero", "tercera"),
+    ("fourth", "4th", "quatrieme", "cuarto", "cuarta"),
+    ("fifth", "5th", "cinquieme", "quinto", "quinta"),
+)
+_FILLER = {"the", "one", "answer", "option", "it's", "its", "is", "la", "le", "l", "el", "reponse", "respuesta"}
 
 
 def next_box(box: int, correct: bool) -> int:
@@ -93,6 +106,65 @@ async def answer_typed(turn: Turn) -> Reply:
     if not 1 <= number <= len(question.options):
         return Reply([Text.of(texts.QUIZ_PICK, last=len(question.options))])
     return await _record(turn, QuizPick(session.session_id, session.position, question.id, number - 1), session)
+
+
+def plain(text: str) -> str:
+    """Lower case, accents and punctuation dropped, single spaces: how typed answers are compared."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w']+", " ", folded).split())
+
+
+def typed_choice(typed: str, options: list[str]) -> int | None:
+    """Which of the options, in the order shown, a typed answer means: a letter ("b", "B)"), an
+    ordinal ("the second one", "la deuxième", "la segunda"), or the option's words, whole or the
+    start of them or most of them. None when it means none or more than one."""
+    words = plain(typed).split()
+    if not words or len(typed) > TYPED_MAX_CHARS:
+        return None
+    if len(words) == 1 and len(words[0]) == 1 and "a" <= words[0] <= "z":
+        index = ord(words[0]) - ord("a")
+        return index if index < len(options) else None
+    meant = [w for w in words if w not in _FILLER]
+    if len(meant) == 1:
+        for index, names in enumerate(_ORDINALS[: len(options)]):
+            if meant[0] in names:
+                return index
+    if typed.strip() in options:  # options may differ only in case ("#WaterQuality", "#waterquality")
+        return options.index(typed.strip())
+    said = " ".join(words)
+    shown = [plain(option) for option in options]
+    for matches in (
+        [i for i, option in enumerate(shown) if option == said],
+        [i for i, option in enumerate(shown) if option.split()[: len(words)] == words],
+        [i for i, option in enumerate(shown) if len(words) >= 2 and set(words) <= set(option.split())],
+        [shown.index(m) for m in difflib.get_close_matches(said, shown, n=2, cutoff=0.75)],
+    ):
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            return None
+    return None
+
+
+async def answer_in_words(turn: Turn) -> Reply | None:
+    """A quiz answer typed as a letter, an ordinal or the option's words, while a question is on
+    screen; None when the message is not one (then it is read as any other)."""
+    if len(turn.incoming.text) > TYPED_MAX_CHARS:
+        return None
+    services = turn.services
+    try:
+        session = await services.store.get_quiz_session(turn.user.id)
+    except StoreError:  # read as any other message, which works while the store is down
+        return None
+    if session is None or session.finished or session.started_at < services.clock() - TYPED_WINDOW:
+        return None
+    question = question_by_id(services.policy, session.question_ids[session.position])
+    order = shown_order(session, question)
+    shown = typed_choice(turn.incoming.text, [question.options[n] for n in order])
+    if shown is None:
+        return None
+    return await _record(turn, QuizPick(session.session_id, session.position, question.id, shown), session)
 
 
 async def _record(turn: Turn, pick: QuizPick, session: QuizSession | None = None) -> Reply:

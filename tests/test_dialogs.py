@@ -198,3 +198,94 @@ async def test_replacing_personal_data_keeps_the_disclaimer_the_stop_left_out(al
     no_view = await alice.say("Our bake sale raised $600 for the library! Call 555-201-3344 to volunteer next year.")
     fixed = text_of(await alice.click(no_view, "What should I remove?"))
     assert "personal data replaced:" in fixed and bot.policy.disclaimer not in fixed
+
+
+def _first_line(reply) -> str:
+    return text_of(reply).split("\n")[0]
+
+
+def _answered(reply) -> bool:
+    return "Right." in _first_line(reply) or "Not quite" in _first_line(reply)
+
+
+def _on_screen(reply, policy):
+    """The question a reply shows, and its options' labels in the order shown."""
+    shown = [c.label for c in reply.choices if c.action == "quiz.answer"]
+    question = next(q for q in policy.questions if q.prompt in text_of(reply))
+    return question, shown
+
+
+@pytest.mark.parametrize(
+    "spell",
+    [
+        lambda labels, n: labels[n],
+        lambda labels, n: f"  {labels[n]} ",
+        lambda labels, n: "abcdef"[n],
+        lambda labels, n: "ABCDEF"[n] + ")",
+        lambda labels, n: f"the {('first', 'second', 'third', 'fourth')[n]} one",
+    ],
+    ids=["label", "label-spaced", "letter", "letter-paren", "ordinal"],
+)
+async def test_a_quiz_answer_can_be_typed_as_its_words_a_letter_or_an_ordinal(alice, policy, spell):
+    reply = await alice.say("quiz")
+    asked = 0
+    while any(c.action == "quiz.answer" for c in reply.choices):
+        question, labels = _on_screen(reply, policy)
+        right = labels.index(question.options[question.answer])
+        reply = await alice.say(spell(labels, right))
+        assert "Right." in _first_line(reply), (labels, right, text_of(reply)[:200])
+        asked += 1
+    assert f"{asked} of {asked}" in text_of(reply) or f"{asked}/{asked}" in text_of(reply)
+
+
+async def test_a_wrong_answer_typed_in_words_is_marked_wrong(alice, policy):
+    question, labels = _on_screen(await alice.say("quiz"), policy)
+    wrong = next(n for n, label in enumerate(labels) if label != question.options[question.answer])
+    reply = await alice.say(labels[wrong])
+    assert "Not quite" in _first_line(reply), labels[wrong]
+    assert question.options[question.answer] in text_of(reply)
+
+
+async def test_a_draft_or_question_typed_during_a_quiz_is_still_read_and_the_quiz_waits(alice, policy):
+    question, labels = _on_screen(await alice.say("quiz"), policy)
+    asked = await alice.say("Vote for Jane Smith on Tuesday! #TeamSmith")
+    assert {c.action for c in asked.choices} == {"context.set"}  # read as a draft: which account?
+    checked = await alice.say("personal account, off duty")
+    assert any(isinstance(b, VerdictBlock) for b in checked.blocks)
+    answered = await alice.say(str(labels.index(question.options[question.answer]) + 1))
+    assert "Right." in _first_line(answered)
+
+
+async def test_words_are_not_taken_for_an_answer_once_the_quiz_is_old(bot, alice, policy):
+    await alice.say("quiz")
+    start = bot.clock()
+    bot.clock = lambda: start + 13 * 3600
+    reply = await alice.say("b")
+    assert not _answered(reply)
+    assert _answered(await alice.say("2"))  # a number still answers  # a number still answers
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("No", 1),
+        ("yes it applies", 0),
+        ("only during working hours", 2),
+        ("onyl during workng hours", 2),
+        ("la deuxième", 1),
+        ("la segunda", 1),
+        ("(c)", 2),
+        ("official accounts", None),  # in two options
+        ("d", None),  # no fourth option
+        ("I think so", None),
+    ],
+)
+def test_typed_choice_takes_only_what_means_one_option(typed, meant):
+    from bot.quiz import typed_choice
+
+    options = [
+        "Yes, it applies to personal and official accounts",
+        "No, only to official accounts",
+        "Only during working hours",
+    ]
+    assert typed_choice(typed, options) == meant

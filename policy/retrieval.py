@@ -1,4 +1,4 @@
-"""Find the policy passages that answer a question: the sentence encoder and BM25 (SQLite FTS5),
+"""Find the policy passages that answer a question: two sentence encoders and BM25 (SQLite FTS5),
 fused by reciprocal rank, so a question in the reader's own words or language finds its section.
 
 Passages are the sections' paragraphs. Their embeddings are computed once per pack and encoder
@@ -20,13 +20,15 @@ import numpy as np
 from policy.model import Section, paragraphs
 from policy.normalize import fold
 
-# Three rankings of the sections, fused by reciprocal rank (weight / (RRF_K + rank)): the
-# encoder over the sections' sentences and whole text, the encoder over the pack's FAQ
+# Five rankings of the sections, fused by reciprocal rank (weight / (RRF_K + rank)): each encoder
+# (e5, and USE as the second) over the sections' sentences and whole text and over the pack's FAQ
 # (questions each section answers, as a vote of the nearest FAQ_NEIGHBOURS), and BM25 over
-# paragraphs. Weights chosen on policy/data/retrieval_tune.jsonl (bench/retrieval_bench.py).
+# paragraphs. USE, trained on question-answer pairs among other things, finds the FAQ question a
+# reader means more often than e5, above all in French and Spanish. Weights chosen on the
+# questions of policy/data/retrieval_tune*.jsonl (bench/retrieval_bench.py).
 RRF_K = 5
-FAQ_NEIGHBOURS = 3
-WEIGHTS = {"text": 1.0, "faq": 2.0, "keywords": 1.0}
+FAQ_NEIGHBOURS = 5
+WEIGHTS = {"text": 1.0, "faq": 1.0, "keywords": 1.0, "text_second": 1.0, "faq_second": 2.0}
 RETRIEVAL_LAYERS = 12  # all of the encoder: retrieval gains far more from depth than the heads
 _TOKENS = re.compile(r"\w{2,}")
 _SENTENCE_END = re.compile(r"(?<=[.;:])\s+")
@@ -35,6 +37,19 @@ _FUNCTION_WORDS = frozenset(
     "the and for what how who why can about with from this that are est les des une pour que qui dans sur avec "
     "los las una por para como del con sobre".split()
 )
+
+
+Embed = Callable[[list[str], bool], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """Embeddings of the text units and the FAQ questions, by the first encoder and the second."""
+
+    units: np.ndarray
+    faq: np.ndarray
+    units_second: np.ndarray
+    faq_second: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -65,22 +80,24 @@ def passages_digest(texts: list[str], encoder_name: str) -> str:
 
 
 class Retriever:
-    """Thread-safe. `embed(texts, query)` is the sentence encoder; `faq` pairs a question with the
-    id of the section that answers it."""
+    """Thread-safe. `embed(texts, query)` is the sentence encoder and `second` another one (or
+    None); `faq` pairs a question with the id of the section that answers it."""
 
     def __init__(
         self,
         sections: dict[str, Section],
-        embed: Callable[[list[str], bool], np.ndarray],
+        embed: Embed,
         encoder_name: str,
         cache: Path | None = None,
         faq: tuple[tuple[str, str], ...] = (),
         weights: dict[str, float] | None = None,
+        second: Embed | None = None,
     ) -> None:
         self.sections = sections
         self.passages = split_passages(sections)
         self.weights = {**WEIGHTS, **(weights or {})}
         self._embed = embed
+        self._second = second
         # What the encoder reads: two-sentence windows of each paragraph, then each whole section.
         self._units: list[tuple[str, int | None]] = []  # (section id, paragraph index or None)
         texts = []
@@ -98,7 +115,7 @@ class Retriever:
         self._texts = texts
         self._digest = passages_digest(texts + [f"{q}\x00{sid}" for q, sid in self._faq], encoder_name)
         self._cache = cache
-        self._vectors: tuple[np.ndarray, np.ndarray] | None = None
+        self._vectors: Vectors | None = None
         self._lock = threading.Lock()
         self._index = sqlite3.connect(":memory:", check_same_thread=False)
         self._index.execute(
@@ -113,7 +130,7 @@ class Retriever:
             ],
         )
 
-    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+    def vectors(self) -> Vectors:
         """The embeddings of the text units and of the FAQ questions (cached, or computed once)."""
         with self._lock:
             if self._vectors is None:
@@ -125,10 +142,10 @@ class Retriever:
         """Write the embeddings to the cache file (done by `policybot policy train`)."""
         if self._cache is None:
             return None
-        units, faq = self.vectors()
+        vectors = self.vectors()
         self._cache.parent.mkdir(parents=True, exist_ok=True)
         with self._cache.open("wb") as handle:
-            np.savez_compressed(handle, digest=np.array(self._digest), units=units, faq=faq)
+            np.savez_compressed(handle, digest=np.array(self._digest), **vars(vectors))
         return self._cache
 
     @property
@@ -141,19 +158,12 @@ class Retriever:
         since the encoder ranks sections for gibberish too."""
         if not question.strip() or (topic and not self.knows(question)):
             return []
-        query = self._embed([question[:2000]], True)[0]
-        units, faq = self.vectors()
-        unit_scores = units @ query
-        text_best: dict[str, float] = {}
-        best_paragraph: dict[str, tuple[float, int]] = {}
-        for (section_id, paragraph), score in zip(self._units, unit_scores, strict=True):
-            text_best[section_id] = max(text_best.get(section_id, -1.0), float(score))
-            if paragraph is not None and score > best_paragraph.get(section_id, (-1.0, 0))[0]:
-                best_paragraph[section_id] = (float(score), paragraph)
+        vectors, asked = self.vectors(), [question[:2000]]
         fused: dict[str, float] = {}
-        self._add_ranking(fused, sorted(text_best, key=text_best.__getitem__, reverse=True), "text")
-        if len(self._faq):
-            self._add_ranking(fused, self._faq_ranking(faq @ query), "faq")
+        best_paragraph = self._add_encoder(fused, self._embed(asked, True)[0], vectors.units, vectors.faq, "")
+        if self._second is not None:
+            query = self._second(asked, True)[0]
+            self._add_encoder(fused, query, vectors.units_second, vectors.faq_second, "_second")
         self._add_ranking(fused, self._keyword_ranking(question), "keywords")
         named = self._named(question)
         ranked = sorted(fused, key=lambda sid: (sid not in named, -fused[sid]))[:limit]
@@ -193,6 +203,21 @@ class Retriever:
             if phrase.search(fold(f"{section.id.replace('-', ' ')} {section.title} {' / '.join(section.keywords)}"))
         }
 
+    def _add_encoder(
+        self, fused: dict[str, float], query: np.ndarray, units: np.ndarray, faq: np.ndarray, suffix: str
+    ) -> dict[str, tuple[float, int]]:
+        """Add one encoder's two rankings; each section's best paragraph by it, (score, index)."""
+        text_best: dict[str, float] = {}
+        best_paragraph: dict[str, tuple[float, int]] = {}
+        for (section_id, paragraph), score in zip(self._units, units @ query, strict=True):
+            text_best[section_id] = max(text_best.get(section_id, -1.0), float(score))
+            if paragraph is not None and score > best_paragraph.get(section_id, (-1.0, 0))[0]:
+                best_paragraph[section_id] = (float(score), paragraph)
+        self._add_ranking(fused, sorted(text_best, key=text_best.__getitem__, reverse=True), "text" + suffix)
+        if len(self._faq):
+            self._add_ranking(fused, self._faq_ranking(faq @ query), "faq" + suffix)
+        return best_paragraph
+
     def _add_ranking(self, fused: dict[str, float], ranking: list[str], name: str) -> None:
         for rank, section_id in enumerate(ranking):
             fused[section_id] = fused.get(section_id, 0.0) + self.weights[name] / (RRF_K + rank + 1)
@@ -216,17 +241,23 @@ class Retriever:
             ).fetchall()
         return list(dict.fromkeys(self.passages[row[0]].section_id for row in rows))
 
-    def _load_cache(self) -> tuple[np.ndarray, np.ndarray] | None:
+    def _load_cache(self) -> Vectors | None:
         if self._cache is None or not self._cache.exists():
             return None
         try:
             with np.load(self._cache) as stored:
                 if str(stored["digest"]) != self._digest:
                     return None
-                units, faq = stored["units"].astype(np.float32), stored["faq"].astype(np.float32)
-        except (OSError, ValueError, KeyError):
+                vectors = Vectors(**{name: stored[name].astype(np.float32) for name in Vectors.__dataclass_fields__})
+        except (OSError, ValueError, KeyError, TypeError):
             return None
-        return (units, faq) if len(units) == len(self._texts) and len(faq) == len(self._faq) else None
+        sizes = (len(self._texts), len(self._faq))
+        first, second = (len(vectors.units), len(vectors.faq)), (len(vectors.units_second), len(vectors.faq_second))
+        return vectors if first == sizes and second == (sizes if self._second else (0, 0)) else None
 
-    def _compute(self) -> tuple[np.ndarray, np.ndarray]:
-        return self._embed(self._texts, False), self._embed([q for q, _ in self._faq], True)
+    def _compute(self) -> Vectors:
+        questions = [q for q, _ in self._faq]
+        units, faq = self._embed(self._texts, False), self._embed(questions, True)
+        if self._second is None:
+            return Vectors(units, faq, np.zeros((0, 0), np.float32), np.zeros((0, 0), np.float32))
+        return Vectors(units, faq, self._second(self._texts, False), self._second(questions, True))

@@ -58,7 +58,8 @@ async def test_small_talk_gets_a_greeting_thanks_or_a_pointer_to_the_verdict(ali
 async def test_a_policy_prefix_on_a_long_question_answers_it(alice):
     reply = await alice.say("policy can I use my work email on linkedin")
     assert not verdicts(reply)
-    assert "From 2. Personal and professional use:" in text_of(reply)
+    # answered from the sections (Records' "not on personal email" now ranks first), not read as a topic
+    assert text_of(reply).startswith("From ") and "2. Personal and professional use" in text_of(reply)
 
 
 async def test_the_two_buttons_route_the_same_text_either_way(alice):
@@ -159,6 +160,17 @@ def test_retrieval_recall_on_60_labelled_questions(policy):
     top3 = sum(case["section"] in ids for ids, case in zip(ranked, labelled, strict=True)) / len(labelled)
     assert len(labelled) >= 60
     assert first >= 0.85 and top3 >= 0.95
+
+
+def test_retrieval_on_300_questions_written_apart_in_three_languages(policy):
+    """Questions in the askers' own words (tests/data/retrieval_apart.jsonl, never used to choose
+    anything); "also" names other sections that answer them as well. e5 alone scored 0.800 and 0.930."""
+    labelled = cases("retrieval_apart.jsonl")
+    ranked = [[h.section.id for h in policy.lookup(case["question"], 3)] for case in labelled]
+    first = [ids[:1] and ids[0] in [case["section"], *case["also"]] for ids, case in zip(ranked, labelled, strict=True)]
+    top3 = [case["section"] in ids for ids, case in zip(ranked, labelled, strict=True)]
+    assert len(labelled) == 300 and {case["lang"] for case in labelled} == {"en", "fr", "es"}
+    assert sum(first) / len(labelled) >= 0.82 and sum(top3) / len(labelled) >= 0.935
 
 
 def test_the_committed_retrieval_cache_matches_the_pack(policy):

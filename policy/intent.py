@@ -1,10 +1,12 @@
 """What a chat message is: a draft to check, a question about the policy, or small talk.
 
 Commands are exact words and are parsed by the bot before this runs. Here, a softmax
-regression reads the sentence encoder's embedding of the message (as a draft check sees it) and a few
-cheap cues: a question mark, a leading question word, "can I"-type phrasing, the length,
-quotes around the text, hashtags and links. It is trained on policy/data/intent_train.jsonl
-(`policybot intent train`) and its weights ship in policy/data/intent.npz.
+regression reads both encoders' embeddings of the message's first chunk (e5 as a draft check sees
+it, and USE multilingual, which tells a question from a statement better: trained on
+conversational and question-answer data) and a few cheap cues: a question mark, a leading question
+word, "can I"-type phrasing, the length, quotes around the text, hashtags and links. It is trained
+on policy/data/intent_train.jsonl and the retrieval tuning questions (`policybot intent train`),
+and its weights ship in policy/data/intent.npz.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ import numpy as np
 
 from policy.normalize import Shadow
 from policy.scoring import first_chunk
+from policy.use_encoder import shared_use_encoder
 
 INTENTS = ("draft", "question", "smalltalk")
 DATA = Path(__file__).resolve().parent / "data"
 TRAINING_FILE = DATA / "intent_train.jsonl"
+QUESTION_FILES = (DATA / "retrieval_tune.jsonl", DATA / "retrieval_tune_more.jsonl")  # all questions
 MODEL_FILE = DATA / "intent.npz"
 
 _QUESTION_WORDS = set(
@@ -94,7 +98,7 @@ class Intent:
 
 @dataclass
 class IntentModel:
-    weights: np.ndarray  # (384 + cues, intents), on standardised features
+    weights: np.ndarray  # (384 + 512 + cues, intents), on standardised features
     bias: np.ndarray
     mean: np.ndarray
     scale: np.ndarray
@@ -121,10 +125,11 @@ class IntentModel:
 
 
 def features(texts: list[str], embed: Callable[[list[str], bool], np.ndarray]) -> np.ndarray:
-    """The encoder's view of the message's first chunk, exactly as a draft check would embed it
-    (so a draft is embedded once), and the cues."""
-    vectors = embed([first_chunk(Shadow.of(t[:2000]).text) for t in texts], False)
-    return np.hstack([vectors, np.stack([cues(t) for t in texts])]).astype(np.float32)
+    """The encoders' views of the message's first chunk, e5's exactly as a draft check would embed
+    it (so a draft is embedded once by it), and the cues."""
+    chunks = [first_chunk(Shadow.of(t[:2000]).text) for t in texts]
+    vectors, second = embed(chunks, False), shared_use_encoder().embed(chunks)
+    return np.hstack([vectors, second, np.stack([cues(t) for t in texts])]).astype(np.float32)
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
@@ -149,13 +154,21 @@ def fit(x: np.ndarray, labels: list[str], epochs: int = 300, rate: float = 0.3, 
     return IntentModel(w, b, mean, scale, training_digest())
 
 
-def training_digest(path: Path = TRAINING_FILE) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.exists() else ""
+def training_digest() -> str:
+    digest = hashlib.sha256()
+    for path in (TRAINING_FILE, *QUESTION_FILES):
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()[:16]
 
 
-def read_training(path: Path = TRAINING_FILE) -> list[tuple[str, str]]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [(row["text"], row["intent"]) for row in rows if row["intent"] in INTENTS]
+def read_training() -> list[tuple[str, str]]:
+    """(text, intent) of the training messages, and the retrieval tuning questions as questions."""
+    rows = [(row["text"], row["intent"]) for row in _lines(TRAINING_FILE) if row["intent"] in INTENTS]
+    return rows + [(row["question"], "question") for path in QUESTION_FILES for row in _lines(path)]
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 class IntentClassifier:

@@ -55,13 +55,15 @@ def intent() -> None:
 
 @intent.command()
 def train() -> None:
-    """Fit the intent classifier on policy/data/intent_train.jsonl and write policy/data/intent.npz."""
+    """Fit the intent classifier on policy/data/intent_train.jsonl and the retrieval tuning questions
+    (policy/data/retrieval_tune*.jsonl); write policy/data/intent.npz."""
     started = time.perf_counter()
     rows = read_training()
     encoder = shared_encoder(EncoderSpec())
     model = fit(features([text for text, _ in rows], encoder.embed), [label for _, label in rows])
     model.save()
-    click.echo(f"trained on {len(rows)} messages from {TRAINING_FILE} in {time.perf_counter() - started:.1f} s")
+    sources = f"{TRAINING_FILE} and the retrieval tuning questions"
+    click.echo(f"trained on {len(rows)} messages from {sources} in {time.perf_counter() - started:.1f} s")
     click.echo(f"wrote {MODEL_FILE}")
 
 

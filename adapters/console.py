@@ -187,6 +187,7 @@ def run_chat(database: str | None, user_name: str | None, reviewer: bool, pack: 
         quiet = None if os.environ.get("POLICYBOT_LOG_LEVEL") else "WARNING"  # logs would interleave with the chat
         values = core_settings({"database": database, "pack": str(pack) if pack else None, "log_level": quiet})
         bot = await build_bot(values, lambda store: InboxMessenger(store, values["reviewers"]))
+        await bot.warm_up()
         if bot.store.started_afresh:
             click.echo(f"Warning: {STARTED_AFRESH.format(path=bot.store.label)}", err=True)
         try:

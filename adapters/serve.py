@@ -143,7 +143,7 @@ async def serve(slack: bool, teams: bool, socket_mode: bool, host: str, port: in
         *([teams_platform(values, file_values)] if teams else []),
     ]
     bot = await build_bot(values, lambda store: RoutingMessenger({p.name: p.messenger(store) for p in platforms}))
-    await bot.engine.run(bot.policy.check, "warm up")  # load the model before saying ready
+    await bot.warm_up()  # load the models before saying ready
     jobs, runner = TaskTracker(), None
     stop = stop or asyncio.Event()
     admission = Admission(serving["max_queue"])

@@ -13,6 +13,7 @@ from bot.messages import Choices, Reply, Text
 from bot.payloads import Expired, HeldText, SectionRef
 from bot.turn import Turn, choice
 from policy import DraftError, ModelError
+from policy.intent import Intent
 
 log = logging.getLogger("policybot")
 _THANKS = re.compile(r"\b(thanks?|thank you|thx|ty|cheers|merci|gracias|appreciated?)\b", re.IGNORECASE)
@@ -28,6 +29,7 @@ _ACTION = re.compile(
     r"puis-je|est-ce que je peux|ai-je le droit de|puedo|se puede|está permitido)\s+(.{6,300}?)\s*\??\s*$",
     re.IGNORECASE,
 )
+OFFER_CHECK_FROM = 0.05  # the classifier's probability that the message is a draft
 SHORT_ANSWERS = {"stop": "SHORT_NO", "review": "SHORT_REVIEW", "disclaimer": "SHORT_DISCLAIMER"}  # names in texts
 
 
@@ -87,6 +89,18 @@ async def small_talk(turn: Turn, text: str) -> Reply:
 async def ask_for_the_draft(turn: Turn, text: str) -> Reply:
     """ "Can I post this?" with no post: ask for the text rather than look the words up."""
     return Reply([Text.of(texts.SEND_THE_DRAFT)])
+
+
+def might_be_a_draft(intent: Intent | None) -> bool:
+    """Whether a message answered as a question or small talk still reads somewhat like a post: of
+    drafts written apart that were read so, two thirds; of questions, one in twenty."""
+    return intent is not None and intent.probabilities.get("draft", 0.0) >= OFFER_CHECK_FROM
+
+
+def offer_check(turn: Turn, text: str) -> Choices:
+    """A button that checks the message as a post after all (the text held in memory only)."""
+    held = HeldText(turn.services.drafts.put(text, turn.services.clock()))
+    return Choices((choice(texts.CHECK_AS_POST, "intent.draft", held),))
 
 
 async def ask_intent(turn: Turn, text: str) -> Reply:

@@ -9,6 +9,8 @@ and anything else a short apology, with one log line and no text of the user's.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import quiz
+from bot.answers import might_be_a_draft, offer_check
 from bot.catalog import answer_in, language_for, speaking, texts, written_in
 from bot.engine_pool import EnginePool, TooComplex
 from bot.followups import follow_up, wants_follow_up
@@ -29,7 +32,7 @@ from bot.routes import ACTIONS, AWAITING, BY_INTENT, COMMANDS, Dialog
 from bot.services import BotSettings, DraftCache, Expiring, LastVerdicts, Messenger
 from bot.store import Store, StoreError, UserRecord
 from bot.turn import Turn
-from policy import Policy
+from policy import ModelError, Policy
 from policy.encoder import EncoderSpec
 from policy.encoders import shared_encoder
 from policy.intent import IntentClassifier
@@ -59,6 +62,19 @@ class Bot:
     @property
     def reviewers(self) -> set[str]:
         return set(self.settings.reviewers) | self.extra_reviewers
+
+    async def warm_up(self) -> None:
+        """Load what a first message needs (the check's models, the intent classifier, the policy
+        lookup's encoders and vectors) outside the per-message budget, so the first user to write
+        after a start is not told their message is too complex."""
+
+        def load() -> None:
+            self.intents.classify("warm up")
+            for warm in (self.policy.check, self.policy.lookup):
+                with contextlib.suppress(ModelError):  # a message then says what is missing
+                    warm("warm up")
+
+        await asyncio.get_running_loop().run_in_executor(None, load)
 
     async def handle(self, incoming: Incoming) -> Reply | None:
         with speaking(self.languages.get(incoming.user.id, self.clock()) or incoming.user.locale):
@@ -178,7 +194,10 @@ class Bot:
     async def _understand(self, turn: Turn) -> Reply:
         understood = await self.engine.run(self._read, turn.incoming.text)
         log.info("understood user=%s as=%s", turn.user.id, understood.kind)
-        return await BY_INTENT[understood.kind](turn, understood.text)
+        reply = await BY_INTENT[understood.kind](turn, understood.text)
+        if understood.kind in ("question", "smalltalk") and might_be_a_draft(understood.intent):
+            reply.add(offer_check(turn, turn.incoming.text))
+        return reply
 
     async def learn_timezone(self, user_id: str, zone: str | None) -> None:
         """Record the time zone a platform reports for a user, unless they chose one themselves."""

@@ -31,7 +31,9 @@ async def bot(policy, store):
     from bot.messenger import InboxMessenger
     from bot.services import BotSettings
 
-    return Bot(policy, store, InboxMessenger(store, ("test:rita",)), BotSettings(reviewers=("test:rita",)))
+    bot = Bot(policy, store, InboxMessenger(store, ("test:rita",)), BotSettings(reviewers=("test:rita",)))
+    await bot.warm_up()  # as serve and chat do before the first message
+    return bot
 
 
 @pytest.fixture

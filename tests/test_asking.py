@@ -165,6 +165,21 @@ def test_questions_and_drafts_written_apart_are_routed_as_what_they_are(bot):
     assert as_drafts <= 15 and as_chat <= 15, (as_drafts, as_chat)
 
 
+async def test_a_draft_answered_as_a_question_can_still_be_checked_with_one_press(alice, bot):
+    from bot.answers import might_be_a_draft
+
+    drafts = [case["text"] for case in cases("fresh_dec07.jsonl")]
+    misread = [t for t in drafts if understand(t, bot.intents).kind in ("question", "smalltalk")]
+    offered = [t for t in misread if might_be_a_draft(understand(t, bot.intents).intent)]
+    assert misread and len(offered) >= len(misread) / 2, (len(offered), len(misread))
+    reply = await alice.say(offered[0])
+    checked = await alice.click(reply, "Check this as a post")
+    assert verdicts(checked) or {c.action for c in checked.choices} == {"context.set"}
+    questions = [understand(case["question"], bot.intents) for case in cases("retrieval_apart.jsonl")]
+    answered = [u for u in questions if u.kind == "question"]
+    assert sum(might_be_a_draft(u.intent) for u in answered) <= len(answered) / 10
+
+
 def test_retrieval_recall_on_60_labelled_questions(policy):
     labelled = cases("retrieval_eval.jsonl")
     ranked = [[h.section.id for h in policy.lookup(case["question"], 3)] for case in labelled]

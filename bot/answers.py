@@ -99,12 +99,11 @@ def might_be_a_draft(intent: Intent | None) -> bool:
 
 def offer_check(turn: Turn, text: str) -> Choices:
     """A button that checks the message as a post after all (the text held in memory only)."""
-    held = HeldText(turn.services.drafts.put(text, turn.services.clock()))
-    return Choices((choice(texts.CHECK_AS_POST, "intent.draft", held),))
+    return Choices((choice(texts.CHECK_AS_POST, "intent.draft", _hold(turn, text)),))
 
 
 async def ask_intent(turn: Turn, text: str) -> Reply:
-    held = HeldText(turn.services.drafts.put(text, turn.services.clock()))
+    held = _hold(turn, text)
     return Reply(
         [
             Text.of(texts.ASK_INTENT),
@@ -116,6 +115,11 @@ async def ask_intent(turn: Turn, text: str) -> Reply:
             ),
         ]
     )
+
+
+def _hold(turn: Turn, text: str) -> HeldText:
+    """The message kept in memory only, for a button that acts on it later."""
+    return HeldText(turn.services.drafts.put(text, turn.services.clock()))
 
 
 def _held(turn: Turn) -> str:

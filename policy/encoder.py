@@ -23,6 +23,7 @@ import functools
 import hashlib
 import mmap
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,8 +77,7 @@ class Encoder:
         if spec.runtime not in RUNTIMES:
             raise EncoderError(f"unknown encoder runtime {spec.runtime!r}; this build has {', '.join(RUNTIMES)}")
         self.spec = spec
-        self._recent: dict[tuple[str, bool], np.ndarray] = {}
-        self._cache_lock = threading.Lock()
+        self._recent = RecentEmbeddings(DIM)
 
     def tokens(self, text: str) -> int:
         raise NotImplementedError
@@ -99,20 +99,33 @@ class Encoder:
         """(len(texts), 384) float32, L2-normalised. Drafts are embedded as passages, as the heads
         were trained on; questions to the policy as queries (e5's "query: " prefix). The last few
         hundred texts are remembered, so the same text is embedded once."""
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
-        with self._cache_lock:
-            cached = [self._recent.get((text, query)) for text in texts]
+        return self._recent.embed(texts, query, lambda missing: self._embed(missing, query))
+
+
+class RecentEmbeddings:
+    """The embeddings of the last RECENT_TEXTS texts, so that a text embedded twice in a row (a chat
+    message's intent, then its check) costs one pass. Thread-safe."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+        self._vectors: dict[tuple[str, bool], np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str], query: bool, compute: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        with self._lock:
+            cached = [self._vectors.get((text, query)) for text in texts]
         missing = [i for i, vector in enumerate(cached) if vector is None]
         for i, vector in enumerate(cached):
             if vector is not None:
                 out[i] = vector
         if missing:
-            out[missing] = self._embed([texts[i] for i in missing], query)
-            with self._cache_lock:
+            out[missing] = compute([texts[i] for i in missing])
+            with self._lock:
                 for i in missing:
-                    self._recent[(texts[i], query)] = out[i].copy()
-                while len(self._recent) > RECENT_TEXTS:
-                    del self._recent[next(iter(self._recent))]
+                    self._vectors[(texts[i], query)] = out[i].copy()
+                while len(self._vectors) > RECENT_TEXTS:
+                    del self._vectors[next(iter(self._vectors))]
         return out
 
 

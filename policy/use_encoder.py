@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from platformdirs import user_cache_dir
 
-from policy.encoder import EncoderError
+from policy.encoder import EncoderError, RecentEmbeddings
 
 USE_NAME = "use-m3"
 USE_DIM = 512
@@ -54,11 +54,16 @@ class UseEncoder:
             self._backend = _backend(NumpyBackend, resources / "weights.npz", pieces)
         except (OSError, RuntimeError, ValueError, KeyError) as error:
             raise EncoderError(f"cannot load the {PACKAGE} weights ({error}); reinstall policybot") from None
+        self._recent = RecentEmbeddings(USE_DIM)
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """(len(texts), 512) float32, L2-normalised."""
+        """(len(texts), 512) float32, L2-normalised; the last few hundred texts are remembered, as
+        e5's are, so a chat message's intent and its check embed it once."""
         if not texts:
             return np.zeros((0, USE_DIM), np.float32)
+        return self._recent.embed(texts, False, self._encode)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self._backend.encode(list(texts)), np.float32).reshape(len(texts), USE_DIM)
 
 

@@ -7,7 +7,8 @@ and the time per question.
 Each line: {"question": "...", "section": "<section id>", "also": [other acceptable ids]}.
 Default: the tuning questions (policy/data/retrieval_tune*.jsonl, which chose the fusion
 weights) and the evaluation questions (tests/data/retrieval_eval.jsonl and
-retrieval_apart.jsonl, written apart and never used for choosing anything).
+retrieval_apart.jsonl and retrieval_definitions_apart.jsonl, written apart and never used for
+choosing anything).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ DEFAULT_FILES = [
     ROOT / "policy/data/retrieval_tune_more.jsonl",
     ROOT / "tests/data/retrieval_eval.jsonl",
     ROOT / "tests/data/retrieval_apart.jsonl",
+    ROOT / "tests/data/retrieval_definitions_apart.jsonl",
 ]
 
 

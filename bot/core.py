@@ -23,6 +23,7 @@ from bot.answers import might_be_a_draft, offer_check
 from bot.catalog import answer_in, language_for, speaking, texts, written_in
 from bot.engine_pool import EnginePool, TooComplex
 from bot.followups import follow_up, wants_follow_up
+from bot.howto import setting_answer, setting_asked
 from bot.intent import Understood, parse_command, understand
 from bot.llm import Assistant
 from bot.messages import Incoming, Reply, Text
@@ -194,6 +195,9 @@ class Bot:
     async def _understand(self, turn: Turn) -> Reply:
         understood = await self.engine.run(self._read, turn.incoming.text)
         log.info("understood user=%s as=%s", turn.user.id, understood.kind)
+        if understood.kind in ("question", "smalltalk", "unsure") and (topic := setting_asked(turn.incoming.text)):
+            log.info("setting asked about user=%s setting=%s", turn.user.id, topic)
+            return setting_answer(turn, topic)
         reply = await BY_INTENT[understood.kind](turn, understood.text)
         if understood.kind in ("question", "smalltalk") and might_be_a_draft(understood.intent):
             reply.add(offer_check(turn, turn.incoming.text))

@@ -246,3 +246,12 @@ MONTHS = (
 )
 DATE_IN_WORDS = "{weekday} {day} {month} {year}"
 NIGHT_SHIFT = "night shift"
+
+# A question about changing a setting ("how do I change my time zone?"), before the settings card.
+HOWTO_TIMEZONE = "To set your time zone, type `settings timezone` and its name, such as `settings timezone Europe/London` or `settings timezone America/Chicago`."
+HOWTO_HOURS = "To set your working hours, type `settings hours 9-17` (or `9am-5pm`, `8:30-17:00`, `22-6` for a night shift). Quiz nudges come only inside them."
+HOWTO_NUDGES = "To stop quiz nudges, type `settings nudges off` (`on` brings them back), or pause them with `settings snooze 1 week`. Or press a button below."
+HOWTO_REMINDERS = (
+    "To stop disclaimer reminders, type `settings reminders off` (`on` brings them back), or press the button below."
+)
+HOWTO_LANGUAGE = "To choose my language, type `settings language fr` (`en`, `fr`, `es`, or `auto` to answer in the language you write in)."

@@ -246,3 +246,9 @@ MONTHS = (
 )
 DATE_IN_WORDS = "el {weekday} {day} de {month} de {year}"
 NIGHT_SHIFT = "turno de noche"
+
+HOWTO_TIMEZONE = "Para elegir su zona horaria, escriba `ajustes zona` y su nombre, por ejemplo `ajustes zona America/Mexico_City` o `ajustes zona Europe/Madrid`."
+HOWTO_HOURS = "Para elegir su horario de trabajo, escriba `ajustes horario 9-17` (o `8:30-17`, `22-6` para un turno de noche). Los avisos de cuestionario solo llegan dentro de ese horario."
+HOWTO_NUDGES = "Para dejar de recibir avisos de cuestionario, escriba `ajustes avisos no` (`sí` los vuelve a activar), o páuselos con `ajustes pausa 1 semana`. O use un botón de abajo."
+HOWTO_REMINDERS = "Para dejar de recibir recordatorios del descargo, escriba `ajustes recordatorios no` (`sí` los vuelve a activar), o use el botón de abajo."
+HOWTO_LANGUAGE = "Para elegir mi idioma, escriba `ajustes idioma en` (`en`, `fr`, `es`, o `auto` para responder en el idioma en que usted escribe)."

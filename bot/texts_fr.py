@@ -256,3 +256,9 @@ MONTHS = (
 )
 DATE_IN_WORDS = "{weekday} {day} {month} {year}"
 NIGHT_SHIFT = "quart de nuit"
+
+HOWTO_TIMEZONE = "Pour choisir votre fuseau horaire, tapez `paramètres fuseau` suivi de son nom, par exemple `paramètres fuseau America/Montreal` ou `paramètres fuseau Europe/Paris`."
+HOWTO_HOURS = "Pour choisir vos heures de travail, tapez `paramètres heures 9-17` (ou `8 h 30 à 17 h`, `22-6` pour un quart de nuit). Les relances de quiz n'arrivent que pendant ces heures."
+HOWTO_NUDGES = "Pour arrêter les relances de quiz, tapez `paramètres relances non` (`oui` pour les rétablir), ou mettez-les en pause avec `paramètres pause 1 semaine`. Ou utilisez un bouton ci-dessous."
+HOWTO_REMINDERS = "Pour arrêter les rappels d'avertissement, tapez `paramètres rappels non` (`oui` pour les rétablir), ou utilisez le bouton ci-dessous."
+HOWTO_LANGUAGE = "Pour choisir ma langue, tapez `paramètres langue en` (`en`, `fr`, `es`, ou `auto` pour répondre dans la langue où vous écrivez)."

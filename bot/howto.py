@@ -35,13 +35,6 @@ _ASKED = {
     topic: re.compile(rf"\b(?:{_CHANGE})\b.*\b(?:{names})\b|\b(?:{names})\b.*\b(?:{_CHANGE})\b", re.IGNORECASE)
     for topic, names in TOPICS.items()
 }
-_ANSWERS = {
-    "timezone": "HOWTO_TIMEZONE",
-    "hours": "HOWTO_HOURS",
-    "nudges": "HOWTO_NUDGES",
-    "reminders": "HOWTO_REMINDERS",
-    "language": "HOWTO_LANGUAGE",
-}
 
 
 def setting_asked(text: str) -> str | None:
@@ -53,5 +46,5 @@ def setting_asked(text: str) -> str | None:
 
 def setting_answer(turn: Turn, topic: str) -> Reply:
     reply = settings_reply(turn)
-    reply.blocks.insert(0, Text.of(getattr(texts, _ANSWERS[topic])))
+    reply.blocks.insert(0, Text.of(getattr(texts, f"HOWTO_{topic.upper()}")))
     return reply
